@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "./errors.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Parses argv for one command; unknown flags and missing values become a
+ * UsageError naming the command and the flag (exit 2).
+ */
+export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0];
+    throw new UsageError(`${command}: ${msg} (see 'ringfence help')`);
+  }
+}
+
+/** A flag that must be a non-negative safe integer. */
+export function intFlag(command: string, name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value)) throw new UsageError(`${command}: --${name} must be an integer, got '${value}'`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${command}: --${name} must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+/** Exactly one positional argument, named in the message when missing. */
+export function onePositional(command: string, positionals: string[], what: string): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(`${command}: expected exactly one ${what}, got ${positionals.length} (see 'ringfence help')`);
+  }
+  return positionals[0];
+}

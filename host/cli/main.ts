@@ -1,0 +1,54 @@
+/**
+ * `ringfence <command> …` entry point. Each command lives in
+ * commands/<name>.ts and exports `run(argv): Promise<number>` (the exit code).
+ * Commands are loaded lazily so `ringfence verify` never pays for binaryen.
+ */
+import { CliError } from "./errors.ts";
+
+type CommandModule = { run(argv: string[]): Promise<number> };
+
+const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: string }> = {
+  demo: { load: () => import("./commands/demo.ts"), summary: "run the embedded demo (synthetic feed, example strategies)" },
+  build: { load: () => import("./commands/build.ts"), summary: "build <strategy.ts> [-o out.wasm]: compile an AssemblyScript strategy" },
+  verify: { load: () => import("./commands/verify.ts"), summary: "verify <module.wasm> [--json]: admission check" },
+  instrument: { load: () => import("./commands/instrument.ts"), summary: "instrument <in.wasm> -o <out.wasm>: write the metered module" },
+  record: { load: () => import("./commands/record.ts"), summary: "record synthetic --seed N --events N [--instruments K] -o FILE" },
+  inspect: { load: () => import("./commands/inspect.ts"), summary: "inspect FILE: header, counts, time range, per-instrument stats" },
+  backtest: { load: () => import("./commands/backtest.ts"), summary: "backtest --data FILE --strategy A.wasm [...] [--fuel N] [--audit FILE] [--json]" },
+  audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },
+  bench: { load: () => import("./commands/bench.ts"), summary: "bench fuel|admission|backtest [--json]" },
+};
+
+function usage(): string {
+  const lines = ["usage: ringfence <command> [options]", "", "commands:"];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(11)} ${c.summary}`);
+  lines.push("", "See README.md and docs/ for every option.");
+  return lines.join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    process.stdout.write(usage() + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`ringfence: unknown command '${name}' (see 'ringfence help')\n`);
+    return 2;
+  }
+  try {
+    const mod = await command.load();
+    return await mod.run(rest);
+  } catch (e) {
+    if (e instanceof CliError) {
+      process.stderr.write(`ringfence: ${e.message}\n`);
+      return e.exitCode;
+    }
+    // A bug, not bad input: still one line, plus where to look.
+    const err = e as Error;
+    process.stderr.write(`ringfence: internal error in '${name}': ${err?.message ?? String(e)} (set RINGFENCE_DEBUG=1 for the stack)\n`);
+    if (process.env.RINGFENCE_DEBUG) process.stderr.write(String(err?.stack) + "\n");
+    return 1;
+  }
+}
