@@ -1,0 +1,56 @@
+/**
+ * In-process backtest: every strategy over one recording, on this thread.
+ * Each strategy has its own venue, risk gate and audit chain, so its report
+ * does not depend on which strategies run beside it; the run chain records
+ * every host call of every strategy in (event, strategy) order.
+ */
+import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EventKind } from "../abi/codes.ts";
+import { AuditLog } from "../audit/auditLog.ts";
+import type { Recording } from "../feed/recording.ts";
+import { StrategyRunner, type LogSink, type StrategyReport, type StrategySpec } from "../engine/strategyRunner.ts";
+
+export interface BacktestOptions {
+  readonly recording: Recording;
+  readonly strategies: readonly StrategySpec[];
+  readonly logSink?: LogSink;
+}
+
+export interface BacktestReport {
+  events: number;
+  auditHash: string;
+  strategies: StrategyReport[];
+}
+
+export interface BacktestRun {
+  readonly report: BacktestReport;
+  /** The run chain first, then one chain per strategy (for `--audit FILE`). */
+  readonly auditLogs: readonly AuditLog[];
+}
+
+const discardLogs: LogSink = () => {};
+
+export function runBacktest(o: BacktestOptions): BacktestRun {
+  const { recording } = o;
+  const instruments = recording.header.instruments;
+  const runAudit = new AuditLog("run");
+  const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`));
+  const runners = o.strategies.map(
+    (s, i) => new StrategyRunner(s, instruments, logs[i], runAudit, i, o.logSink ?? discardLogs),
+  );
+  const words = recording.events;
+  const n = recording.count;
+  const firstTimeNs = n > 0 ? words[EventWord.timeHi] * 4294967296 + (words[EventWord.timeLo] >>> 0) : 0;
+  for (const r of runners) r.start(firstTimeNs);
+  for (let e = 0; e < n; e++) {
+    const at = e * EVENT_RECORD_WORDS;
+    const kind = words[at + EventWord.kind];
+    if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
+    for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, e);
+  }
+  for (const r of runners) r.stop(n);
+  return {
+    report: { events: n, auditHash: runAudit.headHex, strategies: runners.map((r) => r.report()) },
+    auditLogs: [runAudit, ...logs],
+  };
+}

@@ -1,0 +1,41 @@
+import { writeFileSync } from "node:fs";
+import { encodeAuditFile } from "../../audit/auditFile.ts";
+import { runBacktest } from "../../backtest/backtest.ts";
+import { formatSummary } from "../../backtest/summary.ts";
+import { readRecordingFile } from "../../feed/recording.ts";
+import { intFlag, parseCommandArgs } from "../args.ts";
+import { InputError, UsageError } from "../errors.ts";
+import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
+import { stderrLogSink } from "../logSink.ts";
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("backtest", argv, {
+    data: { type: "string" },
+    strategy: { type: "string", multiple: true },
+    param: { type: "string", multiple: true },
+    risk: { type: "string", multiple: true },
+    fuel: { type: "string" },
+    audit: { type: "string" },
+    json: { type: "boolean" },
+    logs: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument '${positionals[0]}'`);
+  if (!values.data) throw new UsageError("backtest: --data FILE is required (make one with 'ringfence record synthetic')");
+  if (!values.strategy?.length) throw new UsageError("backtest: at least one --strategy MODULE.wasm is required");
+  const fuel = values.fuel === undefined ? undefined : intFlag("backtest", "fuel", values.fuel, 0, 1);
+  const params = parseParams("backtest", values.param ?? []);
+  const risk = parseRisk("backtest", values.risk ?? []);
+  const sandbox = parseSandbox("backtest", fuel);
+  const recording = readRecordingFile(values.data);
+  const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
+  const { report, auditLogs } = runBacktest({ recording, strategies, logSink: values.logs ? stderrLogSink : undefined });
+  if (values.audit) {
+    try {
+      writeFileSync(values.audit, encodeAuditFile(auditLogs));
+    } catch (e) {
+      throw new InputError(`backtest: cannot write audit file '${values.audit}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+  }
+  process.stdout.write(values.json ? JSON.stringify(report) + "\n" : formatSummary(report) + "\n");
+  return 0;
+}

@@ -1,0 +1,331 @@
+/**
+ * One strategy's engine: its sandboxed instance, its own simulated venue and
+ * account, its risk gate, timers and audit chain. Backtest and live mode
+ * both drive strategies through this class and swap only the event source
+ * (recording vs ring) — so a decision in `run` equals the decision in
+ * `backtest` on the same events.
+ *
+ * Per market event, in this fixed order:
+ *   1. the venue matches resting orders against the event (fills queued);
+ *   2. queued fills/order updates are delivered (rf_on_order);
+ *   3. timers due at or before the event time fire (rf_on_timer);
+ *   4. the market event itself is delivered (rf_on_market);
+ * and after every callback, whatever it caused is delivered before moving on.
+ */
+import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { DenialName, EventKind, HostStatus, OrderStatus } from "../abi/codes.ts";
+import { readI64, writeI64 } from "../abi/int64.ts";
+import type { AuditLog } from "../audit/auditLog.ts";
+import type { InstrumentSpec } from "../feed/instrument.ts";
+import { RiskGate, type RiskView } from "../risk/riskGate.ts";
+import type { RiskLimits } from "../risk/riskLimits.ts";
+import type { Fault } from "../sandbox/faults.ts";
+import type { HostContext, WorkingOrderView } from "../sandbox/hostContext.ts";
+import type { SandboxLimits } from "../sandbox/limits.ts";
+import type { PreparedModule } from "../sandbox/preparedModule.ts";
+import { Callback, StrategyInstance } from "../sandbox/strategyInstance.ts";
+import { EventQueue } from "../venue/eventQueue.ts";
+import type { OrderFields } from "../venue/orderFields.ts";
+import { SimVenue } from "../venue/simVenue.ts";
+import { MAX_LOG_LINES_PER_CALLBACK } from "../abi/callTable.ts";
+import { Timers } from "./timers.ts";
+
+/** Where strategy log lines go (terminal, file, or nowhere). Injected. */
+export type LogSink = (strategy: string, level: number, timeNs: number, text: string) => void;
+
+export interface StrategySpec {
+  /** How reports name the strategy (usually the module path). */
+  readonly label: string;
+  readonly prepared: PreparedModule;
+  readonly params: ReadonlyMap<string, number>;
+  readonly risk: RiskLimits;
+  readonly sandbox: SandboxLimits;
+}
+
+export interface FaultReport {
+  readonly kind: string;
+  readonly atEvent: number;
+  readonly callback: string;
+  readonly fuelAtFault: number;
+  readonly message: string;
+}
+
+export interface StrategyReport {
+  module: string;
+  codeId: string;
+  orders: number;
+  fills: number;
+  rejects: number;
+  cancels: number;
+  faults: FaultReport[];
+  fuelUsed: number;
+  maxCallbackFuel: number;
+  callbacks: number;
+  position: number;
+  /** Mark-to-market PnL, integer, in units of 10^-pnlDecimals of the quote currency. */
+  pnl: number;
+  pnlDecimals: number;
+  denials: Record<string, number>;
+  logs: number;
+  logsDropped: number;
+  auditEntries: number;
+  auditHash: string;
+  instruments: { symbol: string; position: number; cashTicksLots: number; markTicks: number; pnlTicksLots: number }[];
+}
+
+export class StrategyRunner implements HostContext, RiskView {
+  readonly instruments: readonly InstrumentSpec[];
+  private readonly venue: SimVenue;
+  private readonly risk: RiskGate;
+  private readonly queue = new EventQueue();
+  private readonly timers = new Timers();
+  private readonly instance: StrategyInstance | null;
+  private readonly scratch = new Int32Array(EVENT_RECORD_WORDS);
+  private readonly timerOut = { dueNs: 0, tag: 0 };
+  private faultRecord: Fault | null = null;
+
+  eventIndex = -1;
+  timeNs = 0;
+  private seq = 0;
+  private logsThisCallback = 0;
+  private orders = 0;
+  private rejects = 0;
+  private cancels = 0;
+  private callbacks = 0;
+  private logs = 0;
+  private logsDropped = 0;
+
+  constructor(
+    readonly spec: StrategySpec,
+    instruments: readonly InstrumentSpec[],
+    private readonly audit_: AuditLog,
+    private readonly runAudit: AuditLog | null,
+    private readonly strategyIndex: number,
+    private readonly logSink: LogSink,
+  ) {
+    this.instruments = instruments;
+    this.venue = new SimVenue(instruments.length, this.queue);
+    this.risk = new RiskGate(spec.risk, this);
+    const created = StrategyInstance.create(spec.prepared.module, this, spec.sandbox);
+    if (created instanceof StrategyInstance) {
+      this.instance = created;
+    } else {
+      this.instance = null;
+      this.quarantine(created);
+    }
+  }
+
+  get instrumentCount(): number {
+    return this.instruments.length;
+  }
+
+  get alive(): boolean {
+    return this.instance !== null && this.instance.alive;
+  }
+
+  get fault(): Fault | null {
+    return this.faultRecord;
+  }
+
+  /** Runs module init and rf_start. */
+  start(firstTimeNs: number): void {
+    if (!this.alive) return;
+    this.eventIndex = -1;
+    this.timeNs = firstTimeNs;
+    this.logsThisCallback = 0;
+    this.callbacks++;
+    if (!this.instance!.start()) return this.quarantine(this.instance!.fault!);
+    this.drainQueue();
+  }
+
+  /** Handles one Quote/Trade record at `words[at..at+16)`. Hot path. */
+  onMarket(words: Int32Array, at: number, eventIndex: number): void {
+    if (!this.alive) return;
+    this.eventIndex = eventIndex;
+    this.seq = readI64(words, at + EventWord.seqLo);
+    const timeNs = words[at + EventWord.timeHi] * 4294967296 + (words[at + EventWord.timeLo] >>> 0);
+    this.venue.onMarket(words, at);
+    if (this.queue.length > 0) this.drainQueue();
+    while (this.alive && this.timers.nextDueNs() <= timeNs) this.fireTimer();
+    this.timeNs = timeNs;
+    if (!this.alive) return;
+    this.invoke(Callback.Market, words, at);
+    if (this.queue.length > 0) this.drainQueue();
+  }
+
+  /** rf_stop after the last event. */
+  stop(lastEventIndex: number): void {
+    if (!this.alive) return;
+    this.eventIndex = lastEventIndex;
+    this.logsThisCallback = 0;
+    this.callbacks++;
+    if (!this.instance!.stop(lastEventIndex)) return this.quarantine(this.instance!.fault!);
+    this.queue.clear();
+  }
+
+  /** Kill switch / disconnect from outside: cancels working orders, audited. */
+  haltFrom(fault: Fault): void {
+    if (this.faultRecord !== null) return;
+    this.quarantine(fault);
+  }
+
+  private invoke(cb: Callback, words: Int32Array, at: number): void {
+    this.logsThisCallback = 0;
+    this.callbacks++;
+    if (!this.instance!.deliver(cb, this.eventIndex, words, at)) this.quarantine(this.instance!.fault!);
+  }
+
+  private fireTimer(): void {
+    const id = this.timers.popFirst(this.timerOut);
+    const s = this.scratch;
+    s.fill(0);
+    s[EventWord.kind] = EventKind.Timer;
+    writeI64(s, EventWord.seqLo, this.seq);
+    writeI64(s, EventWord.timeLo, this.timerOut.dueNs);
+    s[EventWord.ref] = id;
+    s[EventWord.flags] = this.timerOut.tag;
+    this.timeNs = this.timerOut.dueNs;
+    this.invoke(Callback.Timer, s, 0);
+    if (this.queue.length > 0) this.drainQueue();
+  }
+
+  /** Delivers every queued fill/order update, including ones the callbacks cause. */
+  private drainQueue(): void {
+    const q = this.queue;
+    for (let i = 0; i < q.length && this.alive; i++) {
+      q.copyOut(i, this.scratch, 0);
+      this.invoke(Callback.Order, this.scratch, 0);
+    }
+    q.clear();
+  }
+
+  private quarantine(fault: Fault): void {
+    if (this.faultRecord !== null) return;
+    this.faultRecord = fault;
+    this.audit("fault", [fault.atEvent, fault.fuelAtFault], 0, `${fault.kind}: ${fault.message}`);
+    const cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq);
+    this.audit("quarantine", [cancelled], 0, "working orders cancelled");
+    this.queue.clear();
+    this.timers.clear();
+  }
+
+  // ---- HostContext: what the call table may do --------------------------------
+
+  submitOrder(order: OrderFields): number {
+    const denial = this.risk.check(order, this.timeNs);
+    if (denial !== 0) {
+      this.rejects++;
+      return -denial;
+    }
+    this.orders++;
+    return this.venue.submit(order, this.timeNs, this.seq);
+  }
+
+  cancelOrder(orderId: number): number {
+    const r = this.venue.cancel(orderId, this.timeNs, this.seq);
+    if (r === HostStatus.Ok) this.cancels++;
+    return r;
+  }
+
+  positionLots(i: number): number {
+    return this.venue.account(i).positionLots;
+  }
+  cashTicksLots(i: number): number {
+    return this.venue.account(i).cashTicksLots;
+  }
+  workingBuyLots(i: number): number {
+    return this.venue.account(i).workingBuyLots;
+  }
+  workingSellLots(i: number): number {
+    return this.venue.account(i).workingSellLots;
+  }
+  workingOrderCount(i: number): number {
+    return this.venue.account(i).workingOrders;
+  }
+  fillCount(i: number): number {
+    return this.venue.account(i).fills;
+  }
+  workingOrders(): number {
+    let n = 0;
+    for (let i = 0; i < this.instruments.length; i++) n += this.venue.account(i).workingOrders;
+    return n;
+  }
+  referencePriceTicks(i: number): number {
+    return this.venue.referencePriceTicks(i);
+  }
+
+  visitWorkingOrders(visit: (orderId: number, o: Readonly<WorkingOrderView>) => boolean): void {
+    for (const o of this.venue.workingOrders()) if (!visit(o.orderId, o)) return;
+  }
+
+  setTimer(delayNs: number, tag: number): number {
+    return this.timers.set(this.timeNs + delayNs, tag);
+  }
+
+  cancelTimer(timerId: number): number {
+    return this.timers.cancel(timerId);
+  }
+
+  param(key: string): number | undefined {
+    return this.spec.params.get(key);
+  }
+
+  log(level: number, text: string): number {
+    if (this.logsThisCallback >= MAX_LOG_LINES_PER_CALLBACK) {
+      this.logsDropped++;
+      return HostStatus.LogDropped;
+    }
+    this.logsThisCallback++;
+    this.logs++;
+    this.logSink(this.spec.label, level, this.timeNs, text);
+    return HostStatus.Ok;
+  }
+
+  audit(call: string, args: readonly number[], result: number, detail?: string): void {
+    const entry = { eventIndex: this.eventIndex, timeNs: this.timeNs, call, args, result, detail };
+    this.audit_.append(entry);
+    this.runAudit?.append(entry, this.strategyIndex);
+  }
+
+  // ---- report ------------------------------------------------------------------
+
+  report(): StrategyReport {
+    const pnlDecimals = Math.max(0, ...this.instruments.map((s) => s.priceDecimals));
+    let pnl = 0;
+    let position = 0;
+    const instruments = this.instruments.map((spec, i) => {
+      const a = this.venue.account(i);
+      const markTicks = this.venue.markPriceTicks(i);
+      const pnlTicksLots = a.cashTicksLots + a.positionLots * markTicks;
+      pnl += pnlTicksLots * 10 ** (pnlDecimals - spec.priceDecimals);
+      position += a.positionLots;
+      return { symbol: spec.symbol, position: a.positionLots, cashTicksLots: a.cashTicksLots, markTicks, pnlTicksLots };
+    });
+    const denials: Record<string, number> = {};
+    this.risk.denials.forEach((n, code) => {
+      if (n > 0) denials[DenialName[code] ?? String(code)] = n;
+    });
+    const f = this.faultRecord;
+    return {
+      module: this.spec.label,
+      codeId: this.spec.prepared.codeId,
+      orders: this.orders,
+      fills: this.venue.stats.fills,
+      rejects: this.rejects,
+      cancels: this.cancels,
+      faults: f ? [{ kind: f.kind, atEvent: f.atEvent, callback: f.callback, fuelAtFault: f.fuelAtFault, message: f.message }] : [],
+      fuelUsed: this.instance?.fuelUsed ?? 0,
+      maxCallbackFuel: this.instance?.maxCallbackFuel ?? 0,
+      callbacks: this.callbacks,
+      position,
+      pnl,
+      pnlDecimals,
+      denials,
+      logs: this.logs,
+      logsDropped: this.logsDropped,
+      auditEntries: this.audit_.count,
+      auditHash: this.audit_.headHex,
+      instruments,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { InstrumentSpec } from "../feed/instrument.ts";
+import type { OrderFields } from "../venue/orderFields.ts";
+
+/**
+ * Everything the host call table may touch for ONE strategy. The engine
+ * (host/engine/strategyRunner.ts) implements it; the call table never
+ * reaches anything else, so a strategy cannot observe or affect another
+ * strategy or the host beyond these methods.
+ */
+export interface HostContext {
+  /** Index of the market event being handled (-1 during start). */
+  readonly eventIndex: number;
+  /** Current event time in ns: the strategy's only clock. */
+  readonly timeNs: number;
+  readonly instruments: readonly InstrumentSpec[];
+
+  /** Risk gate, then venue. Returns order id > 0 or -Denial. The only road to the venue. */
+  submitOrder(order: OrderFields): number;
+  /** Returns a HostStatus. */
+  cancelOrder(orderId: number): number;
+  /** Writes nothing; the call table reads the account through these. */
+  positionLots(instrument: number): number;
+  cashTicksLots(instrument: number): number;
+  workingBuyLots(instrument: number): number;
+  workingSellLots(instrument: number): number;
+  workingOrderCount(instrument: number): number;
+  fillCount(instrument: number): number;
+  /** Working orders in ascending id order; the visitor returns false to stop. */
+  visitWorkingOrders(visit: (orderId: number, o: Readonly<WorkingOrderView>) => boolean): void;
+  /** Returns timer id > 0 or HostStatus.TooManyTimers. */
+  setTimer(delayNs: number, tag: number): number;
+  cancelTimer(timerId: number): number;
+  /** Config value for key, or undefined. */
+  param(key: string): number | undefined;
+  /** Returns HostStatus.Ok or LogDropped (over the per-callback budget). */
+  log(level: number, text: string): number;
+  /** Appends one host call to the strategy's audit chain (and the run's). */
+  audit(call: string, args: readonly number[], result: number, detail?: string): void;
+}
+
+export interface WorkingOrderView {
+  readonly instrument: number;
+  readonly side: number;
+  readonly type: number;
+  readonly tif: number;
+  readonly clientTag: number;
+  readonly priceTicks: number;
+  readonly leavesLots: number;
+  readonly filledLots: number;
+}

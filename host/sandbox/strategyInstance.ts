@@ -1,0 +1,254 @@
+/**
+ * One sandboxed strategy: a metered module instantiated with the frozen
+ * call table, driven one callback at a time. Every way the guest can fail
+ * is caught here and turned into a typed Fault; nothing the guest does can
+ * throw into the caller. After a fault the instance is dead (quarantined):
+ * every later call returns false without entering the guest.
+ */
+import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN } from "../abi/eventRecord.ts";
+import { ABI_VERSION } from "../abi/version.ts";
+import { METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
+import { FaultKind, FaultMessage, GuestFault, type Fault } from "./faults.ts";
+import { GuestMemory } from "./guestMemory.ts";
+import { buildImports, type FuelMeter, type HostCallBinding } from "./hostCalls.ts";
+import type { HostContext } from "./hostContext.ts";
+import type { SandboxLimits } from "./limits.ts";
+
+export const Callback = {
+  Init: "__rf_init",
+  Start: "rf_start",
+  Market: "rf_on_market",
+  Order: "rf_on_order",
+  Timer: "rf_on_timer",
+  Stop: "rf_stop",
+} as const;
+export type Callback = (typeof Callback)[keyof typeof Callback];
+
+type VoidFn = () => void;
+
+/** Fixed texts for V8 trap messages, so a fault reads the same on every V8 version. */
+const TRAP_DETAILS: readonly [RegExp, string][] = [
+  [/unreachable/i, "unreachable executed"],
+  [/out of bounds memory|memory access out of bounds/i, "memory access out of bounds"],
+  [/divide by zero|division by zero/i, "integer divide by zero"],
+  [/remainder by zero/i, "integer remainder by zero"],
+  [/integer overflow|unrepresentable/i, "integer overflow"],
+  [/float unrepresentable|invalid conversion|convert/i, "invalid float to integer conversion"],
+  [/table index|out of bounds table|element/i, "table index out of bounds"],
+  [/null function|signature mismatch|indirect call/i, "indirect call signature mismatch or null entry"],
+  [/call stack|stack overflow/i, "native stack overflow"],
+];
+
+export class StrategyInstance implements FuelMeter {
+  private readonly instance: WebAssembly.Instance;
+  private readonly memory: GuestMemory;
+  private readonly fuel: WebAssembly.Global;
+  private readonly depth: WebAssembly.Global;
+  private readonly meterFault: WebAssembly.Global;
+  private readonly growDenied: WebAssembly.Global;
+  private readonly fns: Readonly<Record<Callback, VoidFn | undefined>>;
+  private eventWord = -1;
+  private currentCallback: Callback = Callback.Start;
+  private currentEvent = -1;
+
+  /** Fuel used by all callbacks so far (host-call charges included). */
+  fuelUsed = 0;
+  /** Fuel used by the last successful callback. */
+  lastCallbackFuel = 0;
+  /** Largest fuel any one callback used. */
+  maxCallbackFuel = 0;
+  fault: Fault | null = null;
+
+  private constructor(module: WebAssembly.Module, private readonly ctx: HostContext, private readonly limits: SandboxLimits) {
+    const binding: HostCallBinding = { memory: null, meter: this, ctx };
+    this.instance = new WebAssembly.Instance(module, buildImports(binding));
+    const ex = this.instance.exports;
+    const memory = ex.memory;
+    if (!(memory instanceof WebAssembly.Memory)) throw new GuestFault(FaultKind.Abi, "no exported memory");
+    this.memory = new GuestMemory(memory);
+    binding.memory = this.memory;
+    this.fuel = meterGlobal(ex, METER_GLOBAL.fuel);
+    this.depth = meterGlobal(ex, METER_GLOBAL.depth);
+    this.meterFault = meterGlobal(ex, METER_GLOBAL.fault);
+    this.growDenied = meterGlobal(ex, METER_GLOBAL.growDenied);
+    const fn = (name: string): VoidFn | undefined => (typeof ex[name] === "function" ? (ex[name] as VoidFn) : undefined);
+    this.fns = Object.freeze({
+      __rf_init: fn(Callback.Init),
+      rf_start: fn(Callback.Start),
+      rf_on_market: fn(Callback.Market),
+      rf_on_order: fn(Callback.Order),
+      rf_on_timer: fn(Callback.Timer),
+      rf_stop: fn(Callback.Stop),
+    });
+  }
+
+  /**
+   * Instantiates a metered module (see host/sandbox/preparedModule.ts).
+   * Instantiation itself cannot run guest code: the start function was moved
+   * to __rf_init by the metering rewrite, and start() runs it under fuel.
+   * Returns a dead instance carrying an `abi` fault if instantiation fails.
+   */
+  static create(module: WebAssembly.Module, ctx: HostContext, limits: SandboxLimits): StrategyInstance | Fault {
+    try {
+      return new StrategyInstance(module, ctx, limits);
+    } catch (e) {
+      const detail = e instanceof GuestFault ? e.detail : `instantiation failed: ${firstLine(e)}`;
+      return { kind: FaultKind.Abi, atEvent: -1, fuelAtFault: 0, callback: "instantiate", message: `${FaultMessage.abi}: ${detail}` };
+    }
+  }
+
+  get alive(): boolean {
+    return this.fault === null;
+  }
+
+  /** Current linear memory size in bytes (for resource telemetry). */
+  get memoryBytes(): number {
+    return this.memory.byteLength;
+  }
+
+  /** Runs __rf_init (if any), checks the ABI version and event buffer, then rf_start. */
+  start(): boolean {
+    this.currentEvent = -1;
+    const budget = this.limits.fuelForStart;
+    this.arm(budget);
+    const ok = this.guard(Callback.Start, budget, () => {
+      this.fns.__rf_init?.();
+      const version = (this.instance.exports.rf_abi_version as () => number)();
+      if (version !== ABI_VERSION) throw new GuestFault(FaultKind.Abi, `rf_abi_version returned ${version}, this host speaks ${ABI_VERSION}`);
+      const ptr = (this.instance.exports.rf_event_buffer as () => number)() >>> 0;
+      if (!this.memory.check(ptr, EVENT_RECORD_BYTES, EVENT_RECORD_ALIGN)) {
+        throw new GuestFault(FaultKind.Abi, `rf_event_buffer returned ${ptr}: not an 8-aligned 64-byte buffer inside memory`);
+      }
+      this.eventWord = ptr >> 2;
+      this.call(Callback.Start);
+    });
+    return ok;
+  }
+
+  /**
+   * Copies one 64-byte event record into the guest's event buffer and runs
+   * the callback for it. Returns false if the strategy faulted (now or before).
+   * Hot path: no allocation unless the guest faults.
+   */
+  deliver(callback: Callback, eventIndex: number, words: Int32Array, at: number): boolean {
+    if (this.fault !== null) return false;
+    this.currentEvent = eventIndex;
+    const dst = this.memory.words();
+    const base = this.eventWord;
+    for (let i = 0; i < EVENT_RECORD_WORDS; i++) dst[base + i] = words[at + i];
+    const budget = this.limits.fuelPerCallback;
+    this.arm(budget);
+    const fn = this.fns[callback];
+    if (fn === undefined) return true;
+    this.currentCallback = callback;
+    try {
+      fn();
+    } catch (e) {
+      this.recordFault(e, callback, budget);
+      return false;
+    }
+    this.account(budget);
+    return true;
+  }
+
+  /** rf_stop, under one callback budget. */
+  stop(eventIndex: number): boolean {
+    if (this.fault !== null) return false;
+    this.currentEvent = eventIndex;
+    const budget = this.limits.fuelPerCallback;
+    this.arm(budget);
+    return this.guard(Callback.Stop, budget, () => this.call(Callback.Stop));
+  }
+
+  /** FuelMeter: host calls are charged against the running callback's budget. */
+  charge(cost: number): void {
+    const left = (this.fuel.value as number) - cost;
+    if (left < 0) {
+      this.fuel.value = 0;
+      throw new GuestFault(FaultKind.OutOfFuel, "out of fuel in a host call");
+    }
+    this.fuel.value = left;
+  }
+
+  private call(cb: Callback): void {
+    this.currentCallback = cb;
+    this.fns[cb]?.();
+  }
+
+  private arm(budget: number): void {
+    this.fuel.value = budget;
+    this.depth.value = 0;
+    this.meterFault.value = MeterFault.None;
+    this.growDenied.value = 0;
+  }
+
+  private account(budget: number): void {
+    const used = budget - (this.fuel.value as number);
+    this.lastCallbackFuel = used;
+    this.fuelUsed += used;
+    if (used > this.maxCallbackFuel) this.maxCallbackFuel = used;
+  }
+
+  private guard(cb: Callback, budget: number, body: () => void): boolean {
+    this.currentCallback = cb;
+    try {
+      body();
+    } catch (e) {
+      this.recordFault(e, this.currentCallback, budget);
+      return false;
+    }
+    this.account(budget);
+    return true;
+  }
+
+  private recordFault(e: unknown, cb: Callback, budget: number): void {
+    const used = budget - (this.fuel.value as number);
+    this.fuelUsed += used;
+    let kind: FaultKind;
+    let detail: string;
+    const meterFault = this.meterFault.value as number;
+    const growDenied = (this.growDenied.value as number) !== 0;
+    if (e instanceof GuestFault) {
+      kind = growDenied && e.kind === FaultKind.Abort ? FaultKind.MemoryLimit : e.kind;
+      detail = e.detail;
+    } else if (meterFault === MeterFault.OutOfFuel) {
+      kind = FaultKind.OutOfFuel;
+      detail = "fuel budget exhausted in guest code";
+    } else if (meterFault === MeterFault.CallDepth) {
+      kind = FaultKind.CallDepth;
+      detail = `stack budget ${this.limits.stackBudget} exceeded`;
+    } else if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) {
+      kind = growDenied ? FaultKind.MemoryLimit : FaultKind.Trap;
+      detail = trapDetail(e);
+    } else {
+      // Not a guest trap: a host bug surfaced inside a host call. The
+      // strategy still only gets a fault; the host loop carries on.
+      kind = FaultKind.Trap;
+      detail = `host error during ${cb}: ${firstLine(e)}`;
+    }
+    this.fault = Object.freeze({
+      kind,
+      atEvent: this.currentEvent,
+      fuelAtFault: used,
+      callback: cb,
+      message: `${FaultMessage[kind]}: ${detail}`,
+    });
+  }
+}
+
+function meterGlobal(ex: WebAssembly.Exports, name: string): WebAssembly.Global {
+  const g = ex[name];
+  if (!(g instanceof WebAssembly.Global)) throw new GuestFault(FaultKind.Abi, `module is not metered (no ${name} export)`);
+  return g;
+}
+
+function trapDetail(e: unknown): string {
+  const msg = firstLine(e);
+  for (const [re, text] of TRAP_DETAILS) if (re.test(msg)) return text;
+  return "trap";
+}
+
+function firstLine(e: unknown): string {
+  const s = e instanceof Error ? e.message : String(e);
+  return s.split("\n")[0].slice(0, 200);
+}
