@@ -23,6 +23,10 @@ export async function buildAll({ quiet = false } = {}) {
   for (const w of findWorkers(join(root, "host"))) {
     entryPoints[w.slice(w.lastIndexOf("/") + 1).replace(/\.ts$/, "")] = w;
   }
+  // Test-only workers (stress tests, contract tests) → dist/test/<name>.mjs.
+  for (const w of findWorkers(join(root, "test"))) {
+    entryPoints[`test/${w.slice(w.lastIndexOf("/") + 1).replace(/\.ts$/, "")}`] = w;
+  }
   await build({
     entryPoints,
     outdir: join(root, "dist"),
@@ -33,7 +37,7 @@ export async function buildAll({ quiet = false } = {}) {
     target: "node20",
     packages: "external",
     sourcemap: true,
-    logLevel: quiet ? "error" : "info",
+    logLevel: quiet ? "silent" : "info",
     // Lazy `import()` of commands stays lazy: code splitting keeps them in chunks.
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",

@@ -40,8 +40,7 @@ export function runBacktest(o: BacktestOptions): BacktestRun {
   );
   const words = recording.events;
   const n = recording.count;
-  const firstTimeNs = n > 0 ? words[EventWord.timeHi] * 4294967296 + (words[EventWord.timeLo] >>> 0) : 0;
-  for (const r of runners) r.start(firstTimeNs);
+  for (const r of runners) r.start(n > 0 ? words[EventWord.timeHi] : 0, n > 0 ? words[EventWord.timeLo] : 0);
   for (let e = 0; e < n; e++) {
     const at = e * EVENT_RECORD_WORDS;
     const kind = words[at + EventWord.kind];

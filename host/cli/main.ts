@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   record: { load: () => import("./commands/record.ts"), summary: "record synthetic --seed N --events N [--instruments K] -o FILE" },
   inspect: { load: () => import("./commands/inspect.ts"), summary: "inspect FILE: header, counts, time range, per-instrument stats" },
   backtest: { load: () => import("./commands/backtest.ts"), summary: "backtest --data FILE --strategy A.wasm [...] [--fuel N] [--audit FILE] [--json]" },
+  run: { load: () => import("./commands/run.ts"), summary: "run --feed synthetic|FILE --strategy A.wasm [...] [--workers N] [--wait spin|hybrid|block] [--duration S] [--json]" },
   audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },
   bench: { load: () => import("./commands/bench.ts"), summary: "bench fuel|admission|backtest [--json]" },
 };

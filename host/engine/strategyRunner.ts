@@ -13,7 +13,7 @@
  * and after every callback, whatever it caused is delivered before moving on.
  */
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
-import { DenialName, EventKind, HostStatus, OrderStatus } from "../abi/codes.ts";
+import { DenialName, EventKind, HostStatus, KillSwitchState, OrderStatus } from "../abi/codes.ts";
 import { readI64, writeI64 } from "../abi/int64.ts";
 import type { AuditLog } from "../audit/auditLog.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
@@ -30,8 +30,25 @@ import { SimVenue } from "../venue/simVenue.ts";
 import { MAX_LOG_LINES_PER_CALLBACK } from "../abi/callTable.ts";
 import { Timers } from "./timers.ts";
 
+const TWO_32 = 4294967296;
+
 /** Where strategy log lines go (terminal, file, or nowhere). Injected. */
 export type LogSink = (strategy: string, level: number, timeNs: number, text: string) => void;
+
+/**
+ * What a runner tells the world beyond its own report: live mode forwards
+ * these over the order ring to the host (telemetry, cancel-on-disconnect
+ * bookkeeping, the run audit chain). Backtests pass none. Called on the hot
+ * path: implementations must not allocate.
+ */
+export interface RunnerObserver {
+  /** An order passed risk and reached the venue (result = order id) or was denied (result = -Denial). */
+  order(eventIndex: number, o: OrderFields, result: number): void;
+  cancel(eventIndex: number, orderId: number, result: number): void;
+  /** A Fill/OrderUpdate record the venue produced, at words[at..at+16). */
+  venueEvent(eventIndex: number, words: Int32Array, at: number): void;
+  fault(f: Fault): void;
+}
 
 export interface StrategySpec {
   /** How reports name the strategy (usually the module path). */
@@ -85,7 +102,9 @@ export class StrategyRunner implements HostContext, RiskView {
   private faultRecord: Fault | null = null;
 
   eventIndex = -1;
+  /** Event time in ns relative to originHi * 2^32 (exact below ~104 days). */
   timeNs = 0;
+  private originHi = 0;
   private seq = 0;
   private logsThisCallback = 0;
   private orders = 0;
@@ -102,6 +121,7 @@ export class StrategyRunner implements HostContext, RiskView {
     private readonly runAudit: AuditLog | null,
     private readonly strategyIndex: number,
     private readonly logSink: LogSink,
+    private readonly observer: RunnerObserver | null = null,
   ) {
     this.instruments = instruments;
     this.venue = new SimVenue(instruments.length, this.queue);
@@ -127,11 +147,17 @@ export class StrategyRunner implements HostContext, RiskView {
     return this.faultRecord;
   }
 
-  /** Runs module init and rf_start. */
-  start(firstTimeNs: number): void {
+  /**
+   * Runs module init and rf_start. Event time is i64 ns since the epoch
+   * (~1.8e18, above 2^53), so the runner keeps time as exact ns relative to
+   * an origin — the high word of the first event's time — and converts back
+   * to absolute (hi, lo) words whenever the guest sees a time.
+   */
+  start(firstTimeHi: number, firstTimeLo: number): void {
+    this.originHi = firstTimeHi | 0;
+    this.timeNs = firstTimeLo >>> 0;
     if (!this.alive) return;
     this.eventIndex = -1;
-    this.timeNs = firstTimeNs;
     this.logsThisCallback = 0;
     this.callbacks++;
     if (!this.instance!.start()) return this.quarantine(this.instance!.fault!);
@@ -143,7 +169,7 @@ export class StrategyRunner implements HostContext, RiskView {
     if (!this.alive) return;
     this.eventIndex = eventIndex;
     this.seq = readI64(words, at + EventWord.seqLo);
-    const timeNs = words[at + EventWord.timeHi] * 4294967296 + (words[at + EventWord.timeLo] >>> 0);
+    const timeNs = ((words[at + EventWord.timeHi] | 0) - this.originHi) * TWO_32 + (words[at + EventWord.timeLo] >>> 0);
     this.venue.onMarket(words, at);
     if (this.queue.length > 0) this.drainQueue();
     while (this.alive && this.timers.nextDueNs() <= timeNs) this.fireTimer();
@@ -163,7 +189,20 @@ export class StrategyRunner implements HostContext, RiskView {
     this.queue.clear();
   }
 
-  /** Kill switch / disconnect from outside: cancels working orders, audited. */
+  /**
+   * Kill switch from outside (risk officer, supervisor). Halted cancels every
+   * working order; the strategy hears about it through rf_on_order. Audited.
+   */
+  setKillSwitch(state: KillSwitchState): void {
+    this.risk.setKillSwitch(state);
+    let cancelled = 0;
+    if (state === KillSwitchState.Halted) cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq);
+    this.audit("kill_switch", [state, cancelled], 0);
+    if (this.alive && this.queue.length > 0) this.drainQueue();
+    else this.queue.clear();
+  }
+
+  /** Disconnect / watchdog from outside: quarantines, cancels working orders, audited. */
   haltFrom(fault: Fault): void {
     if (this.faultRecord !== null) return;
     this.quarantine(fault);
@@ -181,7 +220,7 @@ export class StrategyRunner implements HostContext, RiskView {
     s.fill(0);
     s[EventWord.kind] = EventKind.Timer;
     writeI64(s, EventWord.seqLo, this.seq);
-    writeI64(s, EventWord.timeLo, this.timerOut.dueNs);
+    this.writeAbsoluteTime(s, EventWord.timeLo, this.timerOut.dueNs);
     s[EventWord.ref] = id;
     s[EventWord.flags] = this.timerOut.tag;
     this.timeNs = this.timerOut.dueNs;
@@ -194,6 +233,9 @@ export class StrategyRunner implements HostContext, RiskView {
     const q = this.queue;
     for (let i = 0; i < q.length && this.alive; i++) {
       q.copyOut(i, this.scratch, 0);
+      // Venue events happen at the current event time; stamp it exactly.
+      this.writeAbsoluteTime(this.scratch, EventWord.timeLo, this.timeNs);
+      this.observer?.venueEvent(this.eventIndex, this.scratch, 0);
       this.invoke(Callback.Order, this.scratch, 0);
     }
     q.clear();
@@ -202,11 +244,19 @@ export class StrategyRunner implements HostContext, RiskView {
   private quarantine(fault: Fault): void {
     if (this.faultRecord !== null) return;
     this.faultRecord = fault;
+    this.observer?.fault(fault);
     this.audit("fault", [fault.atEvent, fault.fuelAtFault], 0, `${fault.kind}: ${fault.message}`);
     const cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq);
     this.audit("quarantine", [cancelled], 0, "working orders cancelled");
     this.queue.clear();
     this.timers.clear();
+  }
+
+  /** Writes origin + rel as an absolute i64 ns time into words[w], words[w+1]. */
+  writeAbsoluteTime(words: Int32Array, w: number, rel: number): void {
+    const carry = Math.floor(rel / TWO_32);
+    words[w] = rel - carry * TWO_32;
+    words[w + 1] = this.originHi + carry;
   }
 
   // ---- HostContext: what the call table may do --------------------------------
@@ -215,15 +265,19 @@ export class StrategyRunner implements HostContext, RiskView {
     const denial = this.risk.check(order, this.timeNs);
     if (denial !== 0) {
       this.rejects++;
+      this.observer?.order(this.eventIndex, order, -denial);
       return -denial;
     }
     this.orders++;
-    return this.venue.submit(order, this.timeNs, this.seq);
+    const id = this.venue.submit(order, this.timeNs, this.seq);
+    this.observer?.order(this.eventIndex, order, id);
+    return id;
   }
 
   cancelOrder(orderId: number): number {
     const r = this.venue.cancel(orderId, this.timeNs, this.seq);
     if (r === HostStatus.Ok) this.cancels++;
+    this.observer?.cancel(this.eventIndex, orderId, r);
     return r;
   }
 

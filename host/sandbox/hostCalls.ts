@@ -156,7 +156,7 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
     b.meter.charge(timeCost);
     const m = mem(b, "event_time");
     if (!m.check(outPtr, 8, RECORD_ALIGN)) bad("event_time", "out_ptr out of bounds or misaligned");
-    writeI64(m.words(), (outPtr >>> 0) >> 2, ctx.timeNs);
+    ctx.writeAbsoluteTime(m.words(), (outPtr >>> 0) >> 2, ctx.timeNs);
     ctx.audit("event_time", [], HostStatus.Ok);
     return HostStatus.Ok;
   };

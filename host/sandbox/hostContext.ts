@@ -10,8 +10,10 @@ import type { OrderFields } from "../venue/orderFields.ts";
 export interface HostContext {
   /** Index of the market event being handled (-1 during start). */
   readonly eventIndex: number;
-  /** Current event time in ns: the strategy's only clock. */
+  /** Current event time in ns relative to the run's time origin (exact; see strategyRunner.ts). */
   readonly timeNs: number;
+  /** Writes the absolute i64 event time for `rel` as (lo, hi) into words[w], words[w+1]. */
+  writeAbsoluteTime(words: Int32Array, w: number, rel: number): void;
   readonly instruments: readonly InstrumentSpec[];
 
   /** Risk gate, then venue. Returns order id > 0 or -Denial. The only road to the venue. */

@@ -27,6 +27,6 @@ export function prepareModule(bytes: Uint8Array, limits: SandboxLimits, label: s
   const result = verifyModule(bytes, admissionLimits({ maxMemoryPages: limits.maxMemoryPages }));
   if (!result.admitted) throw new AdmissionRejected(result.codeId, result.reasons, label);
   const meteredBytes = instrumentModule(bytes, { stackBudget: limits.stackBudget, maxMemoryPages: limits.maxMemoryPages });
-  const module = new WebAssembly.Module(meteredBytes);
+  const module = new WebAssembly.Module(meteredBytes as Uint8Array<ArrayBuffer>);
   return Object.freeze({ codeId: result.codeId, meteredBytes, module, notes: Object.freeze([...result.notes]) });
 }

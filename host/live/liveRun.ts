@@ -1,0 +1,127 @@
+/**
+ * Paper trading through the bypass path: the feed handler (this thread)
+ * publishes a recording into the broadcast ring at a chosen rate; strategy
+ * workers trade it against their simulated venues; the supervisor drains
+ * the order rings, keeps the watchdog and feeds the telemetry.
+ */
+import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
+import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
+import type { Recording } from "../feed/recording.ts";
+import { RingPolicy } from "../ring/broadcastLayout.ts";
+import type { WaitMode } from "../ring/wait/index.ts";
+import { Supervisor } from "./supervisor.ts";
+import { percentiles, type LiveTelemetry, type Percentiles } from "./telemetry.ts";
+
+export interface LiveRunOptions {
+  readonly recording: Recording;
+  readonly strategies: readonly StrategySpec[];
+  readonly workers: number;
+  readonly wait: WaitMode;
+  readonly policy: RingPolicy;
+  /** Stop publishing after this much wall time (0 = play the whole feed). */
+  readonly durationMs: number;
+  /** Events per second to publish (0 = as fast as the ring allows). */
+  readonly ratePerSec: number;
+  readonly workerScript: string;
+  readonly ringCapacity?: number;
+  readonly watchdogMs?: number;
+  /** Called about every viewEveryMs with the live state (terminal view). */
+  readonly onTick?: (t: LiveTelemetry, elapsedMs: number) => void;
+  readonly viewEveryMs?: number;
+  /** Test hook: called once after `atEvent` events were published. */
+  readonly onEvent?: { atEvent: number; run: (s: Supervisor) => void };
+}
+
+export interface LiveReport {
+  events: number;
+  auditHash: string;
+  strategies: (StrategyReport & { liveFault: string | null })[];
+  telemetry: {
+    workers: number;
+    wait: WaitMode;
+    wallMs: number;
+    eventsPerSec: number;
+    tickToOrder: Percentiles;
+    maxRingLag: number;
+    gapRecords: number;
+    lappedCount: number;
+  };
+}
+
+export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
+  const total = o.recording.count;
+  const sup = new Supervisor({
+    strategies: o.strategies,
+    instruments: o.recording.header.instruments,
+    workers: o.workers,
+    wait: o.wait,
+    policy: o.policy,
+    ringCapacity: o.ringCapacity ?? 4096,
+    orderRingBytes: 1 << 20,
+    totalEvents: total,
+    watchdogMs: o.watchdogMs ?? 2000,
+    workerScript: o.workerScript,
+  });
+  const events = o.recording.events;
+  const t0 = performance.now();
+  let next = 0;
+  let lastYield = t0;
+  let lastView = t0;
+  let hookFired = false;
+  const viewEvery = o.viewEveryMs ?? 250;
+  while (next < total) {
+    const now = performance.now();
+    const elapsed = now - t0;
+    if (o.durationMs > 0 && elapsed >= o.durationMs) break;
+    let allowed = total - next;
+    if (o.ratePerSec > 0) allowed = Math.min(allowed, Math.floor((elapsed / 1000) * o.ratePerSec) - next);
+    if (allowed > 0) next += sup.publish(events, next * EVENT_RECORD_WORDS, Math.min(allowed, 256));
+    sup.pump();
+    if (o.onEvent && !hookFired && next >= o.onEvent.atEvent) {
+      hookFired = true;
+      o.onEvent.run(sup);
+    }
+    if (now - lastYield >= 1) {
+      sup.checkHealth();
+      lastYield = now;
+      await new Promise((r) => setImmediate(r));
+    }
+    if (o.onTick && now - lastView >= viewEvery) {
+      lastView = now;
+      o.onTick(sup.telemetry, elapsed);
+    }
+  }
+  const dones = await sup.stop();
+  const wallMs = performance.now() - t0;
+  o.onTick?.(sup.telemetry, wallMs);
+  const byIndex = new Map<number, StrategyReport>();
+  for (const d of dones) for (const r of d.reports) byIndex.set(r.index, r);
+  const t = sup.telemetry;
+  const strategies = o.strategies.map((s, i) => {
+    const r = byIndex.get(i);
+    const liveFault = t.strategies[i].fault;
+    if (r) return { ...r, liveFault };
+    // The worker died: report what the host saw.
+    return {
+      module: s.label, codeId: s.prepared.codeId, orders: t.strategies[i].orders, fills: t.strategies[i].fills, rejects: t.strategies[i].denials,
+      cancels: t.strategies[i].cancels, faults: [{ kind: liveFault?.split(":")[0] ?? "disconnect", atEvent: -1, callback: "-", fuelAtFault: 0, message: liveFault ?? "worker lost" }],
+      fuelUsed: 0, maxCallbackFuel: 0, callbacks: 0, position: t.strategies[i].position, pnl: 0, pnlDecimals: 0, denials: {}, logs: 0, logsDropped: 0,
+      auditEntries: 0, auditHash: "", instruments: [], liveFault,
+    };
+  });
+  return {
+    events: next,
+    auditHash: sup.audit.headHex,
+    strategies,
+    telemetry: {
+      workers: sup.workerCount,
+      wait: o.wait,
+      wallMs: Math.round(wallMs),
+      eventsPerSec: Math.round(next / (wallMs / 1000)),
+      tickToOrder: percentiles(t.tickToOrder),
+      maxRingLag: t.maxRingLag,
+      gapRecords: t.gapRecords,
+      lappedCount: t.lappedCount,
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * Messages on the worker → host order ring (host/ring/spscRing.ts). The one
+ * descriptor of their payloads; all fields are Int32 words, i64 as lo/hi.
+ *
+ *   type          payload words
+ *   Order     1   strategy | eventIndexLo | eventIndexHi | result | instrument | side | type | tif
+ *                 | priceLo | priceHi | qtyLo | qtyHi | clientTag                       (13 words)
+ *                 result = order id (> 0, accepted by risk and the venue) or -Denial
+ *   Cancel    2   strategy | eventIndexLo | eventIndexHi | orderId | result             (5 words)
+ *   Venue     3   strategy | eventIndexLo | eventIndexHi | 16-word event record (Fill/OrderUpdate) (19 words)
+ *   Fault     4   strategy | eventIndexLo | eventIndexHi | fuelAtFault | kindCode | textBytes | UTF-8 text
+ *   Gap       5   worker | lostRecords | lappedCount                                   (3 words)
+ *   Callback  6   strategy | eventIndexLo | eventIndexHi | fuelUsed | callbackNs     (5 words, sampled telemetry)
+ */
+export const OrderMsg = { Order: 1, Cancel: 2, Venue: 3, Fault: 4, Gap: 5, Callback: 6 } as const;
+
+export const ORDER_MSG_WORDS = 13;
+export const CANCEL_MSG_WORDS = 5;
+export const VENUE_MSG_WORDS = 19;
+export const FAULT_MSG_HEADER_WORDS = 6;
+export const GAP_MSG_WORDS = 3;
+export const CALLBACK_MSG_WORDS = 5;
+export const MAX_FAULT_TEXT_BYTES = 400;
+
+export const OrderField = {
+  strategy: 0, eventLo: 1, eventHi: 2, result: 3, instrument: 4, side: 5, type: 6, tif: 7,
+  priceLo: 8, priceHi: 9, qtyLo: 10, qtyHi: 11, clientTag: 12,
+} as const;
+
+export const FaultKindCode: readonly string[] = [
+  "out_of_fuel", "call_depth", "memory_limit", "trap", "bad_host_call", "abort", "abi", "watchdog", "disconnect",
+];

@@ -1,0 +1,197 @@
+/**
+ * A strategy worker: polls the broadcast ring, copies each event into every
+ * hosted strategy's own sandbox (guests never see shared memory), and
+ * reports orders, venue events and faults over its SPSC order ring. Risk
+ * runs here, inside the call table, because submit_order must answer the
+ * guest synchronously and identically to a backtest; the host only ever
+ * sees orders that already passed it.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EventKind, KillSwitchState } from "../abi/codes.ts";
+import { lo32, hi32 } from "../abi/int64.ts";
+import { AuditLog } from "../audit/auditLog.ts";
+import { StrategyRunner, type RunnerObserver } from "../engine/strategyRunner.ts";
+import { BroadcastReader } from "../ring/broadcastRing.ts";
+import { INSUFFICIENT_CAPACITY, SpscProducer } from "../ring/spscRing.ts";
+import { waitStrategy } from "../ring/wait/index.ts";
+import type { Fault } from "../sandbox/faults.ts";
+import type { OrderFields } from "../venue/orderFields.ts";
+import { StrategyField, WorkerField, WorkerState, strategyWord, workerWord } from "./controlLayout.ts";
+import {
+  CANCEL_MSG_WORDS, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderField, OrderMsg, VENUE_MSG_WORDS,
+} from "./orderMessages.ts";
+import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
+
+const BATCH = 64;
+const init = workerData as WorkerInit;
+const control = new Int32Array(init.control);
+const wait = waitStrategy(init.wait);
+const reader = new BroadcastReader(init.ring, init.reader, wait);
+const out = new SpscProducer(init.orders, waitStrategy("spin"));
+const encoder = new TextEncoder();
+
+/** Claims a message, waiting for the host to drain when the ring is full (backpressure, never loss). */
+function claim(type: number, bytes: number): number {
+  let at: number;
+  let rounds = 0;
+  while ((at = out.tryClaim(type, bytes)) === INSUFFICIENT_CAPACITY) {
+    if (Atomics.load(control, workerWord(init.workerId, WorkerField.stop)) !== 0 && rounds++ > 1_000_000) {
+      out.countDropped();
+      return -1;
+    }
+  }
+  return at;
+}
+
+function observerFor(strategy: number): RunnerObserver {
+  return {
+    order(eventIndex: number, o: OrderFields, result: number): void {
+      const at = claim(OrderMsg.Order, ORDER_MSG_WORDS * 4);
+      if (at < 0) return;
+      const w = out.words;
+      const b = at >> 2;
+      w[b + OrderField.strategy] = strategy;
+      w[b + OrderField.eventLo] = lo32(eventIndex);
+      w[b + OrderField.eventHi] = hi32(eventIndex);
+      w[b + OrderField.result] = result;
+      w[b + OrderField.instrument] = o.instrument;
+      w[b + OrderField.side] = o.side;
+      w[b + OrderField.type] = o.type;
+      w[b + OrderField.tif] = o.tif;
+      w[b + OrderField.priceLo] = lo32(o.priceTicks);
+      w[b + OrderField.priceHi] = hi32(o.priceTicks);
+      w[b + OrderField.qtyLo] = lo32(o.qtyLots);
+      w[b + OrderField.qtyHi] = hi32(o.qtyLots);
+      w[b + OrderField.clientTag] = o.clientTag;
+      out.commit();
+    },
+    cancel(eventIndex: number, orderId: number, result: number): void {
+      const at = claim(OrderMsg.Cancel, CANCEL_MSG_WORDS * 4);
+      if (at < 0) return;
+      const w = out.words;
+      const b = at >> 2;
+      w[b] = strategy;
+      w[b + 1] = lo32(eventIndex);
+      w[b + 2] = hi32(eventIndex);
+      w[b + 3] = orderId;
+      w[b + 4] = result;
+      out.commit();
+    },
+    venueEvent(eventIndex: number, words: Int32Array, at0: number): void {
+      const at = claim(OrderMsg.Venue, VENUE_MSG_WORDS * 4);
+      if (at < 0) return;
+      const w = out.words;
+      const b = at >> 2;
+      w[b] = strategy;
+      w[b + 1] = lo32(eventIndex);
+      w[b + 2] = hi32(eventIndex);
+      for (let k = 0; k < EVENT_RECORD_WORDS; k++) w[b + 3 + k] = words[at0 + k];
+      out.commit();
+    },
+    fault(f: Fault): void {
+      Atomics.store(control, strategyWord(init.workers, strategy, StrategyField.faulted), 1);
+      const text = encoder.encode(`${f.callback}: ${f.message}`).subarray(0, MAX_FAULT_TEXT_BYTES);
+      const at = claim(OrderMsg.Fault, FAULT_MSG_HEADER_WORDS * 4 + text.length);
+      if (at < 0) return;
+      const w = out.words;
+      const b = at >> 2;
+      w[b] = strategy;
+      w[b + 1] = lo32(f.atEvent);
+      w[b + 2] = hi32(f.atEvent);
+      w[b + 3] = f.fuelAtFault;
+      w[b + 4] = FaultKindCode.indexOf(f.kind);
+      w[b + 5] = text.length;
+      out.bytes.set(text, at + FAULT_MSG_HEADER_WORDS * 4);
+      out.commit();
+    },
+  };
+}
+
+function reportGap(lost: number): void {
+  const at = claim(OrderMsg.Gap, GAP_MSG_WORDS * 4);
+  if (at < 0) return;
+  const w = out.words;
+  const b = at >> 2;
+  w[b] = init.workerId;
+  w[b + 1] = lost;
+  w[b + 2] = reader.lappedCount;
+  out.commit();
+}
+
+function main(): void {
+  const logs = init.strategies.map((s) => new AuditLog(`strategy:${s.codeId}`));
+  const runners = init.strategies.map((s, i) => new StrategyRunner(
+    {
+      label: s.label,
+      prepared: { codeId: s.codeId, module: s.module, meteredBytes: new Uint8Array(0), notes: [] },
+      params: new Map(s.params),
+      risk: s.risk,
+      sandbox: s.sandbox,
+    },
+    init.instruments, logs[i], null, s.index, () => {}, observerFor(s.index),
+  ));
+  const killState = new Int32Array(runners.length).fill(KillSwitchState.Active);
+  const buf = new Int32Array(BATCH * EVENT_RECORD_WORDS);
+  const hb = workerWord(init.workerId, WorkerField.heartbeat);
+  const stopWord = workerWord(init.workerId, WorkerField.stop);
+  let started = false;
+  let events = 0;
+  let lastGap = 0;
+  Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Running);
+  for (;;) {
+    Atomics.add(control, hb, 1);
+    if (Atomics.load(control, stopWord) !== 0 && reader.available() <= 0) break;
+    const n = reader.pollBatch(buf, BATCH);
+    if (reader.gapRecords !== lastGap) {
+      reportGap(reader.gapRecords - lastGap);
+      lastGap = reader.gapRecords;
+    }
+    if (n <= 0) {
+      if (init.totalEvents >= 0 && reader.cursor >= init.totalEvents) break;
+      reader.idle();
+      continue;
+    }
+    // Kill switches set by the host apply from the next batch on.
+    for (let s = 0; s < runners.length; s++) {
+      const k = Atomics.load(control, strategyWord(init.workers, init.strategies[s].index, StrategyField.killSwitch));
+      if (k !== killState[s]) {
+        killState[s] = k;
+        runners[s].setKillSwitch(k as KillSwitchState);
+      }
+    }
+    const first = reader.cursor - n;
+    if (!started) {
+      started = true;
+      for (const r of runners) r.start(buf[EventWord.timeHi], buf[EventWord.timeLo]);
+    }
+    for (let i = 0; i < n; i++) {
+      const at = i * EVENT_RECORD_WORDS;
+      const kind = buf[at + EventWord.kind];
+      if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
+      for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
+    }
+    events += n;
+    Atomics.store(control, workerWord(init.workerId, WorkerField.eventsLo), lo32(events));
+    Atomics.store(control, workerWord(init.workerId, WorkerField.eventsHi), hi32(events));
+  }
+  if (!started) for (const r of runners) r.start(0, 0);
+  for (const r of runners) r.stop(reader.cursor);
+  const done: WorkerDone = {
+    kind: "done",
+    workerId: init.workerId,
+    events,
+    gapRecords: reader.gapRecords,
+    lappedCount: reader.lappedCount,
+    reports: runners.map((r, i) => ({ ...r.report(), index: init.strategies[i].index })),
+  };
+  Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Stopped);
+  parentPort!.postMessage(done);
+}
+
+try {
+  main();
+} catch (e) {
+  Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Failed);
+  parentPort!.postMessage({ kind: "failed", workerId: init.workerId, message: (e as Error)?.message ?? String(e) });
+}

@@ -1,0 +1,54 @@
+/**
+ * What the supervisor hands a strategy worker at start (workerData) and what
+ * the worker posts back once, at the end. Neither is on the hot path: events
+ * and orders travel through the rings, never through postMessage.
+ */
+import type { StrategyReport } from "../engine/strategyRunner.ts";
+import type { InstrumentSpec } from "../feed/instrument.ts";
+import type { WaitMode } from "../ring/wait/index.ts";
+import type { RiskLimits } from "../risk/riskLimits.ts";
+import type { SandboxLimits } from "../sandbox/limits.ts";
+
+export interface WorkerStrategy {
+  /** Index in the run (stable across worker counts). */
+  readonly index: number;
+  readonly label: string;
+  readonly codeId: string;
+  readonly module: WebAssembly.Module;
+  readonly params: readonly [string, number][];
+  readonly risk: RiskLimits;
+  readonly sandbox: SandboxLimits;
+}
+
+export interface WorkerInit {
+  readonly workerId: number;
+  readonly workers: number;
+  readonly ring: SharedArrayBuffer;
+  readonly reader: number;
+  readonly orders: SharedArrayBuffer;
+  readonly control: SharedArrayBuffer;
+  readonly wait: WaitMode;
+  readonly instruments: readonly InstrumentSpec[];
+  readonly strategies: readonly WorkerStrategy[];
+  /** Total events the feed will publish (lossless runs end there); -1 for open-ended live feeds. */
+  readonly totalEvents: number;
+  /** Send a Callback telemetry message every N callbacks (0 = never). */
+  readonly sampleEvery: number;
+}
+
+export interface WorkerDone {
+  readonly kind: "done";
+  readonly workerId: number;
+  readonly events: number;
+  readonly gapRecords: number;
+  readonly lappedCount: number;
+  readonly reports: readonly (StrategyReport & { index: number })[];
+}
+
+export interface WorkerFailed {
+  readonly kind: "failed";
+  readonly workerId: number;
+  readonly message: string;
+}
+
+export type WorkerResult = WorkerDone | WorkerFailed;

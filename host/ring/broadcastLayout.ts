@@ -1,0 +1,76 @@
+/**
+ * Broadcast ring layout: one publisher, N readers, fixed 64-byte records.
+ * The single descriptor of these bytes; no other file hard-codes an offset.
+ *
+ * SharedArrayBuffer, all Int32 words, little-endian:
+ *
+ *   header: one 64-byte line per field group, so the publisher's hot word and
+ *   each reader's cursor never share a cache line (false sharing would cost
+ *   more than the copy itself).
+ *
+ *   line 0   (bytes   0..63) | tail u32 | ...padding...               publisher writes
+ *   line 1   (bytes  64..127)| capacity u32 | readers u32 | policy u32 | parked u32 |  constants + park count
+ *   line 2+r (64 bytes each) | cursor u32 | heartbeat u32 | lapped u32 | ...      reader r writes
+ *
+ *   slots: capacity × SLOT_BYTES, starting at slotsOffset(readers):
+ *   +----------------+----------------+--------------------------------------+
+ *   | stamp u32      | reserved u32   | record: 64 bytes (eventRecord.ts)    |
+ *   +----------------+----------------+--------------------------------------+
+ *   0                4                8                                      72
+ *
+ * Counters are u32 and wrap: every comparison is a wrapping difference
+ * `(a - b) | 0`, valid while distances stay below 2^31 (capacity ≤ 2^24).
+ * Readers keep their own unbounded cursor in a JS number.
+ *
+ * Slot stamp (a per-slot seqlock): for record sequence s the publisher stores
+ * 2s+1 (writing), copies the record, then stores 2s+2 (complete). A reader
+ * accepts slot s only if the stamp reads 2s+2 before AND after its copy;
+ * anything else means the publisher lapped it, and the reader resyncs instead
+ * of handing the strategy a torn or overwritten record.
+ */
+export const LINE_WORDS = 16;
+export const TAIL_WORD = 0;
+export const CAPACITY_WORD = LINE_WORDS + 0;
+export const READERS_WORD = LINE_WORDS + 1;
+export const POLICY_WORD = LINE_WORDS + 2;
+export const PARKED_WORD = LINE_WORDS + 3;
+export const READER_BASE_WORD = 2 * LINE_WORDS;
+export const ReaderField = { cursor: 0, heartbeat: 1, lapped: 2, gapRecords: 3 } as const;
+
+export const SLOT_HEADER_WORDS = 2;
+export const SLOT_WORDS = SLOT_HEADER_WORDS + 16;
+export const SLOT_BYTES = SLOT_WORDS * 4;
+
+export const MAX_CAPACITY = 1 << 24;
+export const MAX_READERS = 64;
+
+/** Live: the publisher never waits; a slow reader is lapped and told. Lossless: the publisher waits for the slowest reader. */
+export const RingPolicy = { Live: 0, Lossless: 1 } as const;
+export type RingPolicy = (typeof RingPolicy)[keyof typeof RingPolicy];
+
+export function readerWord(reader: number, field: number): number {
+  return READER_BASE_WORD + reader * LINE_WORDS + field;
+}
+
+export function slotsWord(readers: number): number {
+  return READER_BASE_WORD + readers * LINE_WORDS;
+}
+
+export function slotWord(readers: number, capacity: number, seq: number): number {
+  return slotsWord(readers) + (seq & (capacity - 1)) * SLOT_WORDS;
+}
+
+export function broadcastRingBytes(capacity: number, readers: number): number {
+  checkBroadcastGeometry(capacity, readers);
+  return (slotsWord(readers) + capacity * SLOT_WORDS) * 4;
+}
+
+/** Misuse at construction throws with name=value messages (hot paths never throw). */
+export function checkBroadcastGeometry(capacity: number, readers: number): void {
+  if (!Number.isInteger(capacity) || capacity < 2 || capacity > MAX_CAPACITY || (capacity & (capacity - 1)) !== 0) {
+    throw new RangeError(`broadcast ring: capacity=${capacity} must be a power of two in 2..${MAX_CAPACITY}`);
+  }
+  if (!Number.isInteger(readers) || readers < 1 || readers > MAX_READERS) {
+    throw new RangeError(`broadcast ring: readers=${readers} must be an integer in 1..${MAX_READERS}`);
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Broadcast ring over a SharedArrayBuffer (layout: broadcastLayout.ts).
+ * One BroadcastPublisher (feed handler thread) and one BroadcastReader per
+ * consumer (each strategy worker), each in its own thread.
+ *
+ * Hot-path methods (publish, publishBatch, poll) never allocate, throw or
+ * log: they return counts. Constructors validate and throw on misuse.
+ */
+import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import {
+  CAPACITY_WORD, PARKED_WORD, POLICY_WORD, READERS_WORD, ReaderField, RingPolicy, SLOT_HEADER_WORDS, TAIL_WORD,
+  broadcastRingBytes, checkBroadcastGeometry, readerWord, slotWord,
+} from "./broadcastLayout.ts";
+import type { WaitStrategy } from "./wait/waitStrategy.ts";
+
+/** Allocates: the shared buffer for a ring (do this once, at set-up). */
+export function createBroadcastRing(capacity: number, readers: number, policy: RingPolicy): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(broadcastRingBytes(capacity, readers));
+  const w = new Int32Array(sab);
+  w[CAPACITY_WORD] = capacity;
+  w[READERS_WORD] = readers;
+  w[POLICY_WORD] = policy;
+  return sab;
+}
+
+function geometry(sab: SharedArrayBuffer): { words: Int32Array; capacity: number; readers: number; policy: RingPolicy } {
+  const words = new Int32Array(sab);
+  const capacity = words[CAPACITY_WORD];
+  const readers = words[READERS_WORD];
+  checkBroadcastGeometry(capacity, readers);
+  if (sab.byteLength < broadcastRingBytes(capacity, readers)) throw new RangeError(`broadcast ring: byteLength=${sab.byteLength} too small`);
+  return { words, capacity, readers, policy: words[POLICY_WORD] as RingPolicy };
+}
+
+export class BroadcastPublisher {
+  private readonly words: Int32Array;
+  readonly capacity: number;
+  readonly readers: number;
+  readonly policy: RingPolicy;
+  /** Next sequence to publish (unbounded; the shared tail holds its low 32 bits). */
+  private seq = 0;
+  /** Times a lossless publish had to wait for the slowest reader. */
+  backpressureWaits = 0;
+
+  constructor(sab: SharedArrayBuffer, private readonly wait: WaitStrategy) {
+    const g = geometry(sab);
+    this.words = g.words;
+    this.capacity = g.capacity;
+    this.readers = g.readers;
+    this.policy = g.policy;
+  }
+
+  get published(): number {
+    return this.seq;
+  }
+
+  /**
+   * Free slots before the slowest reader would be overwritten (lossless), or
+   * the capacity (live: the publisher never waits).
+   */
+  available(): number {
+    if (this.policy === RingPolicy.Live) return this.capacity;
+    const w = this.words;
+    let slowest = 0;
+    for (let r = 0; r < this.readers; r++) {
+      const behind = (this.seq - Atomics.load(w, readerWord(r, ReaderField.cursor))) | 0;
+      if (behind > slowest) slowest = behind;
+    }
+    return this.capacity - slowest;
+  }
+
+  /**
+   * Publishes `count` records from `src` (16 words each, starting at word
+   * `at`) and makes them visible with one store of the tail. Lossless rings
+   * wait (with the injected strategy) for room; returns records published.
+   */
+  publishBatch(src: Int32Array, at: number, count: number): number {
+    if (this.policy === RingPolicy.Lossless) {
+      let rounds = 0;
+      while (this.available() < count) {
+        if (rounds === 0) this.backpressureWaits++;
+        // Readers signal on their cursor word after consuming; park on reader 0's cursor.
+        const idx = readerWord(0, ReaderField.cursor);
+        this.wait.idle(rounds++, this.words, idx, Atomics.load(this.words, idx), PARKED_WORD);
+      }
+    }
+    const w = this.words;
+    const cap = this.capacity;
+    const readers = this.readers;
+    for (let i = 0; i < count; i++) {
+      const s = this.seq + i;
+      const slot = slotWord(readers, cap, s);
+      Atomics.store(w, slot, (2 * s + 1) | 0);
+      const src0 = at + i * EVENT_RECORD_WORDS;
+      const dst0 = slot + SLOT_HEADER_WORDS;
+      for (let k = 0; k < EVENT_RECORD_WORDS; k++) w[dst0 + k] = src[src0 + k];
+      Atomics.store(w, slot, (2 * s + 2) | 0);
+    }
+    this.seq += count;
+    Atomics.store(w, TAIL_WORD, this.seq | 0);
+    this.wait.signal(w, TAIL_WORD, PARKED_WORD);
+    return count;
+  }
+
+  publish(src: Int32Array, at: number): number {
+    return this.publishBatch(src, at, 1);
+  }
+
+  /** Records each reader still has to read (ring occupancy per reader). */
+  lag(reader: number): number {
+    return (this.seq - Atomics.load(this.words, readerWord(reader, ReaderField.cursor))) | 0;
+  }
+
+  heartbeat(reader: number): number {
+    return Atomics.load(this.words, readerWord(reader, ReaderField.heartbeat));
+  }
+
+  lappedCount(reader: number): number {
+    return Atomics.load(this.words, readerWord(reader, ReaderField.lapped));
+  }
+}
+
+/** Result codes of BroadcastReader.poll (never thrown). */
+export const PollResult = { Empty: 0, Record: 1, Lapped: 2 } as const;
+
+export class BroadcastReader {
+  private readonly words: Int32Array;
+  readonly capacity: number;
+  readonly readers: number;
+  /** Next sequence this reader will read (unbounded). */
+  cursor = 0;
+  /** Times this reader was lapped, and records it lost to that. */
+  lappedCount = 0;
+  gapRecords = 0;
+  private idleRounds = 0;
+  private readonly cursorWord: number;
+
+  constructor(sab: SharedArrayBuffer, readonly reader: number, private readonly wait: WaitStrategy) {
+    const g = geometry(sab);
+    this.words = g.words;
+    this.capacity = g.capacity;
+    this.readers = g.readers;
+    if (!Number.isInteger(reader) || reader < 0 || reader >= g.readers) {
+      throw new RangeError(`broadcast reader: reader=${reader} must be in 0..${g.readers - 1}`);
+    }
+    this.cursorWord = readerWord(reader, ReaderField.cursor);
+  }
+
+  /** Records published but not yet read by this reader. */
+  available(): number {
+    return (Atomics.load(this.words, TAIL_WORD) - this.cursor) | 0;
+  }
+
+  /**
+   * Copies the next record into dst[at..at+16) and advances. Returns
+   * PollResult.Record, Empty, or Lapped — in which case the reader has
+   * already resynced to the oldest record still intact, counted the gap in
+   * `gapRecords`, and the caller should report it and poll again. A torn or
+   * overwritten record is never returned.
+   */
+  poll(dst: Int32Array, at: number): number {
+    const w = this.words;
+    const tail = Atomics.load(w, TAIL_WORD);
+    const ahead = (tail - this.cursor) | 0;
+    if (ahead <= 0) return PollResult.Empty;
+    if (ahead > this.capacity) return this.resync(tail);
+    const s = this.cursor;
+    const slot = slotWord(this.readers, this.capacity, s);
+    const want = (2 * s + 2) | 0;
+    if (Atomics.load(w, slot) !== want) return this.resync(tail);
+    const src0 = slot + SLOT_HEADER_WORDS;
+    for (let k = 0; k < EVENT_RECORD_WORDS; k++) dst[at + k] = w[src0 + k];
+    // Seqlock re-check: if the publisher started rewriting this slot while we
+    // copied, the stamp moved on and the copy may be torn.
+    if (Atomics.load(w, slot) !== want) return this.resync(Atomics.load(w, TAIL_WORD));
+    this.cursor = s + 1;
+    return PollResult.Record;
+  }
+
+  /**
+   * Reads up to `max` records into dst (16 words each) and publishes the new
+   * cursor once. Returns the count read, or -1 when lapped (resynced; gap
+   * counted). Waits with the injected strategy when nothing is there if
+   * `block` is true.
+   */
+  pollBatch(dst: Int32Array, max: number): number {
+    let n = 0;
+    while (n < max) {
+      const r = this.poll(dst, n * EVENT_RECORD_WORDS);
+      if (r === PollResult.Record) n++;
+      else if (r === PollResult.Lapped) {
+        if (n > 0) break; // hand over what we have; the gap is reported on the next call
+        this.commit();
+        return -1;
+      } else break;
+    }
+    if (n > 0) {
+      this.idleRounds = 0;
+      this.commit();
+    }
+    return n;
+  }
+
+  /** Called after an empty poll: lets the wait strategy spin or park. */
+  idle(): void {
+    const w = this.words;
+    this.wait.idle(this.idleRounds++, w, TAIL_WORD, Atomics.load(w, TAIL_WORD), PARKED_WORD);
+  }
+
+  /** Publishes the cursor (lossless publishers and lag telemetry read it) and a heartbeat. */
+  commit(): void {
+    const w = this.words;
+    Atomics.store(w, this.cursorWord, this.cursor | 0);
+    Atomics.add(w, readerWord(this.reader, ReaderField.heartbeat), 1);
+    this.wait.signal(w, this.cursorWord, PARKED_WORD);
+  }
+
+  private resync(tail: number): number {
+    // Skip to the oldest slot the publisher cannot be rewriting yet: one full
+    // lap behind the tail plus one slot of slack for a write in progress.
+    const oldest = tail - this.capacity + 1;
+    const lost = (oldest - this.cursor) | 0;
+    this.gapRecords += lost > 0 ? lost : 1;
+    this.cursor = lost > 0 ? this.cursor + lost : this.cursor + 1;
+    this.lappedCount++;
+    const w = this.words;
+    Atomics.store(w, readerWord(this.reader, ReaderField.lapped), this.lappedCount | 0);
+    Atomics.store(w, readerWord(this.reader, ReaderField.gapRecords), this.gapRecords | 0);
+    return PollResult.Lapped;
+  }
+}
+
+/** Reads the sequence number of a record copied out of the ring (low 32 bits suffice for gap checks). */
+export function recordSeqLo(words: Int32Array, at: number): number {
+  return words[at + EventWord.seqLo];
+}
