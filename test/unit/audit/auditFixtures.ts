@@ -1,0 +1,112 @@
+/**
+ * Test helpers: sample audit chains, and a small independent reader/writer of
+ * the file layout (auditFormat.ts) so tests can remove, reorder and insert
+ * entries the way an attacker would.
+ */
+import { AUDIT_FILE_HEADER_BYTES, HASH_BYTES } from "../../../host/audit/auditFormat.ts";
+import { AuditLog } from "../../../host/audit/auditLog.ts";
+import { prng, randInt } from "../../support/seed.ts";
+
+const CALLS = ["submit_order", "cancel_order", "read_position", "log", "set_timer", "fault"];
+
+/** A run chain plus per-strategy chains (one empty), filled from a seeded PRNG. */
+export function sampleLogs(seed: number, entriesPerChain = 12): AuditLog[] {
+  const rand = prng(seed);
+  const run = new AuditLog("run");
+  const strategies = [new AuditLog("strategy:abc123"), new AuditLog("strategy:ünïcödé"), new AuditLog("strategy:empty")];
+  for (let k = 0; k < entriesPerChain; k++) {
+    for (let s = 0; s < 2; s++) {
+      const call = CALLS[randInt(rand, 0, CALLS.length - 1)];
+      const args = Array.from({ length: randInt(rand, 0, 7) }, () => randInt(rand, -1_000, 2 ** 31));
+      const entry = {
+        eventIndex: k,
+        timeNs: 1_700_000_000_000_000_000 + k * 1_000 + s,
+        call,
+        args,
+        result: randInt(rand, -110, 50),
+        detail: call === "log" ? `line ${k} ✓` : undefined,
+      };
+      strategies[s].append(entry);
+      run.append(entry, s);
+    }
+  }
+  return [run, ...strategies];
+}
+
+export interface ParsedChain {
+  labelBytes: Uint8Array;
+  frames: { entry: Uint8Array; hash: Uint8Array }[];
+  head: Uint8Array;
+}
+
+export interface ParsedFile {
+  header: Uint8Array;
+  chains: ParsedChain[];
+}
+
+/** Parses a well-formed file (throws on anything else: test input only). */
+export function parseFile(bytes: Uint8Array): ParsedFile {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const header = bytes.slice(0, AUDIT_FILE_HEADER_BYTES);
+  const count = v.getUint32(AUDIT_FILE_HEADER_BYTES - 4, true);
+  let p = AUDIT_FILE_HEADER_BYTES;
+  const chains: ParsedChain[] = [];
+  for (let c = 0; c < count; c++) {
+    const labelLen = v.getUint32(p, true);
+    const labelBytes = bytes.slice(p + 4, p + 4 + labelLen);
+    p += 4 + labelLen;
+    const n = v.getUint32(p, true);
+    p += 4;
+    const frames = [];
+    for (let k = 0; k < n; k++) {
+      const len = v.getUint32(p, true);
+      frames.push({ entry: bytes.slice(p + 4, p + 4 + len), hash: bytes.slice(p + 4 + len, p + 4 + len + HASH_BYTES) });
+      p += 4 + len + HASH_BYTES;
+    }
+    chains.push({ labelBytes, frames, head: bytes.slice(p, p + HASH_BYTES) });
+    p += HASH_BYTES;
+  }
+  if (p !== bytes.length) throw new Error("parseFile: trailing bytes");
+  return { header, chains };
+}
+
+/** Writes a ParsedFile back; `entryCount` overrides let a test lie about (or fix up) a chain's count. */
+export function writeFile(f: ParsedFile, entryCount: (c: number, actual: number) => number = (_c, n) => n): Uint8Array {
+  const parts: Uint8Array[] = [f.header];
+  const u32 = (n: number) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, n, true);
+    return b;
+  };
+  f.chains.forEach((ch, c) => {
+    parts.push(u32(ch.labelBytes.length), ch.labelBytes, u32(entryCount(c, ch.frames.length)));
+    for (const fr of ch.frames) parts.push(u32(fr.entry.length), fr.entry, fr.hash);
+    parts.push(ch.head);
+  });
+  return Buffer.concat(parts);
+}
+
+export interface ByteRole {
+  part: "file" | "chainCount" | "labelLength" | "label" | "entryCount" | "frame" | "head";
+  chainIndex: number;
+  index: number;
+}
+
+/** What each byte of a well-formed file is, for checking where a flipped byte is reported. */
+export function byteRoles(bytes: Uint8Array): ByteRole[] {
+  const f = parseFile(bytes);
+  const roles: ByteRole[] = [];
+  const push = (n: number, r: ByteRole) => {
+    for (let k = 0; k < n; k++) roles.push(r);
+  };
+  push(AUDIT_FILE_HEADER_BYTES - 4, { part: "file", chainIndex: -1, index: -1 });
+  push(4, { part: "chainCount", chainIndex: -1, index: -1 });
+  f.chains.forEach((ch, c) => {
+    push(4, { part: "labelLength", chainIndex: c, index: -1 });
+    push(ch.labelBytes.length, { part: "label", chainIndex: c, index: -1 });
+    push(4, { part: "entryCount", chainIndex: c, index: -1 });
+    ch.frames.forEach((fr, k) => push(4 + fr.entry.length + HASH_BYTES, { part: "frame", chainIndex: c, index: k }));
+    push(HASH_BYTES, { part: "head", chainIndex: c, index: ch.frames.length });
+  });
+  return roles;
+}

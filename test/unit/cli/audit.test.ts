@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeAuditFile } from "../../../host/audit/auditFile.ts";
+import { AuditLog } from "../../../host/audit/auditLog.ts";
+import { hasStackTrace, runCli } from "../../support/cli.ts";
+
+let dir: string;
+let good: string;
+let logs: AuditLog[];
+
+function sampleLogs(): AuditLog[] {
+  const run = new AuditLog("run");
+  const s0 = new AuditLog("strategy:abc");
+  const s1 = new AuditLog("strategy:def");
+  for (let k = 0; k < 5; k++) {
+    const e = { eventIndex: k, timeNs: 1_000 * k, call: "submit_order", args: [0, 1, 1, 1, 100 + k, 1, 0], result: k + 1 };
+    s0.append(e);
+    run.append(e, 0);
+  }
+  run.append({ eventIndex: 5, timeNs: 5_000, call: "log", args: [1, 2], result: 0, detail: "hi" }, 1);
+  s1.append({ eventIndex: 5, timeNs: 5_000, call: "log", args: [1, 2], result: 0, detail: "hi" });
+  return [run, s0, s1];
+}
+
+/** Where entry `index` of chain `chain` starts in the file (after its 4-byte length). */
+function entryOffset(bytes: Uint8Array, chain: number, index: number): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let p = 16;
+  for (let c = 0; ; c++) {
+    p += 4 + v.getUint32(p, true);
+    const n = v.getUint32(p, true);
+    p += 4;
+    for (let k = 0; k < n; k++) {
+      if (c === chain && k === index) return p + 4;
+      p += 4 + v.getUint32(p, true) + 32;
+    }
+    p += 32;
+  }
+}
+
+function write(name: string, bytes: Uint8Array | string): string {
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  return p;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rf-audit-cli-"));
+  logs = sampleLogs();
+  good = write("good.rfaudit", encodeAuditFile(logs));
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("ringfence audit verify", () => {
+  it("exit 0 and one summary line per chain when every chain holds", () => {
+    const r = runCli(["audit", "verify", good]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toEqual(logs.map((l, c) => `ok  chain #${c} '${l.label}'  ${l.count} entries  head ${l.headHex}`));
+  });
+
+  it("--json prints the whole result", () => {
+    const r = runCli(["audit", "verify", "--json", good]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(true);
+    expect(j.chains.map((c: { headHex: string }) => c.headHex)).toEqual(logs.map((l) => l.headHex));
+  });
+
+  it("exit 1 naming the first broken entry when a byte changed", () => {
+    const bytes = encodeAuditFile(logs);
+    bytes[entryOffset(bytes, 1, 3) + 20] ^= 0x01; // inside strategy:abc entry 3
+    const p = write("flipped.rfaudit", bytes);
+    const r = runCli(["audit", "verify", p]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`ringfence: audit file '${p}': chain #1 'strategy:abc' entry 3: hash mismatch (this entry, its stored hash, or the label changed)\n`);
+  });
+
+  it("exit 1 naming the entry where one was removed", () => {
+    const bytes = encodeAuditFile(logs);
+    const v = new DataView(bytes.buffer);
+    const at = entryOffset(bytes, 0, 2) - 4;
+    const len = 4 + v.getUint32(at, true) + 32;
+    const cut = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + len)]);
+    const p = write("removed.rfaudit", cut);
+    const r = runCli(["audit", "verify", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^ringfence: audit file '.*removed\.rfaudit': chain #0 'run' entry 2: sequence number 3 where 2 belongs \(entry removed, reordered, inserted or changed\)\n$/);
+  });
+
+  it("exit 1 on a truncated file, naming where it ends", () => {
+    const bytes = encodeAuditFile(logs);
+    const p = write("truncated.rfaudit", bytes.subarray(0, entryOffset(bytes, 2, 0) + 3));
+    const r = runCli(["audit", "verify", p]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`ringfence: audit file '${p}': chain #2 'strategy:def' entry 0: truncated: file ends inside this entry\n`);
+  });
+
+  it("missing, directory, empty and garbage files: one clear line, exit 1, no stack", () => {
+    const cases: [string, RegExp][] = [
+      [join(dir, "nope.rfaudit"), /^ringfence: audit file '.*nope\.rfaudit' does not exist\n$/],
+      [dir, /^ringfence: audit file '.*' is a directory, expected a file\n$/],
+      [write("empty.rfaudit", ""), /^ringfence: audit file '.*empty\.rfaudit' is empty\n$/],
+      [write("garbage.rfaudit", "this is not an audit log\n"), /^ringfence: audit file '.*garbage\.rfaudit': not a ringfence audit file \(bad magic\)\n$/],
+      [write("short.rfaudit", "RFAUD"), /^ringfence: audit file '.*short\.rfaudit': truncated: 5 bytes, shorter than the 16-byte file header\n$/],
+    ];
+    for (const [path, want] of cases) {
+      const r = runCli(["audit", "verify", path]);
+      expect(r.code, path).toBe(1);
+      expect(r.stderr).toMatch(want);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(r.stdout).toBe("");
+    }
+  });
+
+  it("usage errors exit 2 with one line", () => {
+    const cases: [string[], RegExp][] = [
+      [["audit"], /^ringfence: audit: usage: ringfence audit verify FILE \[--json\]\n$/],
+      [["audit", "check", good], /^ringfence: audit: unknown subcommand 'check' \(usage: ringfence audit verify FILE \[--json\]\)\n$/],
+      [["audit", "verify"], /^ringfence: audit verify: expected exactly one audit FILE, got 0/],
+      [["audit", "verify", good, good], /^ringfence: audit verify: expected exactly one audit FILE, got 2/],
+      [["audit", "verify", "--frobnicate", good], /^ringfence: audit verify: .*frobnicate/],
+    ];
+    for (const [args, want] of cases) {
+      const r = runCli(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(want);
+      expect(r.stderr.trimEnd().split("\n").length).toBe(1);
+    }
+  });
+});
