@@ -23,9 +23,11 @@ export async function buildAll({ quiet = false } = {}) {
   for (const w of findWorkers(join(root, "host"))) {
     entryPoints[w.slice(w.lastIndexOf("/") + 1).replace(/\.ts$/, "")] = w;
   }
-  // Test-only workers (stress tests, contract tests) → dist/test/<name>.mjs.
-  for (const w of findWorkers(join(root, "test"))) {
-    entryPoints[`test/${w.slice(w.lastIndexOf("/") + 1).replace(/\.ts$/, "")}`] = w;
+  // Test-only and benchmark workers → dist/test/<name>.mjs, dist/bench/<name>.mjs.
+  for (const tree of ["test", "bench"]) {
+    for (const w of findWorkers(join(root, tree))) {
+      entryPoints[`${tree}/${w.slice(w.lastIndexOf("/") + 1).replace(/\.ts$/, "")}`] = w;
+    }
   }
   await build({
     entryPoints,
@@ -42,6 +44,10 @@ export async function buildAll({ quiet = false } = {}) {
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
   });
+  // The example strategies, for `npm start` (demo) and the tests. Rebuilt only
+  // when a strategy or SDK source is newer than its wasm (asc takes ~1 s each).
+  const { buildExampleStrategies } = await import("./buildStrategies.mjs");
+  await buildExampleStrategies(join(root, "dist", "strategies"), { quiet });
   if (!quiet) console.log(`built ${Object.keys(entryPoints).length} entry points into ${relative(process.cwd(), join(root, "dist")) || "dist"}/`);
 }
 

@@ -8,12 +8,15 @@ import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind } from "../abi/codes.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { Recording } from "../feed/recording.ts";
+import { SeriesRecorder } from "../engine/seriesRecorder.ts";
 import { StrategyRunner, type LogSink, type StrategyReport, type StrategySpec } from "../engine/strategyRunner.ts";
 
 export interface BacktestOptions {
   readonly recording: Recording;
   readonly strategies: readonly StrategySpec[];
   readonly logSink?: LogSink;
+  /** Collect chart series (for --html reports): about this many points per strategy. */
+  readonly seriesPoints?: number;
 }
 
 export interface BacktestReport {
@@ -40,6 +43,10 @@ export function runBacktest(o: BacktestOptions): BacktestRun {
   );
   const words = recording.events;
   const n = recording.count;
+  if (o.seriesPoints) {
+    const every = Math.max(1, Math.floor(n / o.seriesPoints));
+    for (const r of runners) r.seriesRecorder = new SeriesRecorder(every);
+  }
   for (const r of runners) r.start(n > 0 ? words[EventWord.timeHi] : 0, n > 0 ? words[EventWord.timeLo] : 0);
   for (let e = 0; e < n; e++) {
     const at = e * EVENT_RECORD_WORDS;

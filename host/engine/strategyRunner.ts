@@ -29,6 +29,7 @@ import type { OrderFields } from "../venue/orderFields.ts";
 import { SimVenue } from "../venue/simVenue.ts";
 import { MAX_LOG_LINES_PER_CALLBACK } from "../abi/callTable.ts";
 import { Timers } from "./timers.ts";
+import type { SeriesRecorder, StrategySeries } from "./seriesRecorder.ts";
 
 const TWO_32 = 4294967296;
 
@@ -88,6 +89,8 @@ export interface StrategyReport {
   auditEntries: number;
   auditHash: string;
   instruments: { symbol: string; position: number; cashTicksLots: number; markTicks: number; pnlTicksLots: number }[];
+  /** Present when the run asked for time series (reports with charts). */
+  series?: StrategySeries;
 }
 
 export class StrategyRunner implements HostContext, RiskView {
@@ -100,6 +103,8 @@ export class StrategyRunner implements HostContext, RiskView {
   private readonly scratch = new Int32Array(EVENT_RECORD_WORDS);
   private readonly timerOut = { dueNs: 0, tag: 0 };
   private faultRecord: Fault | null = null;
+  /** Attach before start() to collect chart series (allocates; reports only). */
+  seriesRecorder: SeriesRecorder | null = null;
 
   eventIndex = -1;
   /** Event time in ns relative to originHi * 2^32 (exact below ~104 days). */
@@ -177,6 +182,26 @@ export class StrategyRunner implements HostContext, RiskView {
     if (!this.alive) return;
     this.invoke(Callback.Market, words, at);
     if (this.queue.length > 0) this.drainQueue();
+    if (this.seriesRecorder !== null && this.seriesRecorder.tick()) this.samplePoint();
+  }
+
+  private samplePoint(): void {
+    const { position, pnl } = this.markToMarket();
+    this.seriesRecorder!.point({ eventIndex: this.eventIndex, timeNs: this.timeNs, position, pnl });
+  }
+
+  /** Total position and mark-to-market PnL (units of 10^-pnlDecimals). */
+  markToMarket(): { position: number; pnl: number; pnlDecimals: number } {
+    let pnlDecimals = 0;
+    for (const s of this.instruments) if (s.priceDecimals > pnlDecimals) pnlDecimals = s.priceDecimals;
+    let pnl = 0;
+    let position = 0;
+    for (let i = 0; i < this.instruments.length; i++) {
+      const a = this.venue.account(i);
+      pnl += (a.cashTicksLots + a.positionLots * this.venue.markPriceTicks(i)) * 10 ** (pnlDecimals - this.instruments[i].priceDecimals);
+      position += a.positionLots;
+    }
+    return { position, pnl, pnlDecimals };
   }
 
   /** rf_stop after the last event. */
@@ -236,6 +261,7 @@ export class StrategyRunner implements HostContext, RiskView {
       // Venue events happen at the current event time; stamp it exactly.
       this.writeAbsoluteTime(this.scratch, EventWord.timeLo, this.timeNs);
       this.observer?.venueEvent(this.eventIndex, this.scratch, 0);
+      if (this.seriesRecorder !== null && this.scratch[EventWord.kind] === EventKind.Fill) this.recordFill();
       this.invoke(Callback.Order, this.scratch, 0);
     }
     q.clear();
@@ -250,6 +276,14 @@ export class StrategyRunner implements HostContext, RiskView {
     this.audit("quarantine", [cancelled], 0, "working orders cancelled");
     this.queue.clear();
     this.timers.clear();
+  }
+
+  private recordFill(): void {
+    const s = this.scratch;
+    this.seriesRecorder!.fill({
+      eventIndex: this.eventIndex, timeNs: this.timeNs, instrument: s[EventWord.instrument], side: s[EventWord.flags],
+      priceTicks: readI64(s, EventWord.priceLo), qtyLots: readI64(s, EventWord.qtyLo),
+    });
   }
 
   /** Writes origin + rel as an absolute i64 ns time into words[w], words[w+1]. */
@@ -344,16 +378,11 @@ export class StrategyRunner implements HostContext, RiskView {
   // ---- report ------------------------------------------------------------------
 
   report(): StrategyReport {
-    const pnlDecimals = Math.max(0, ...this.instruments.map((s) => s.priceDecimals));
-    let pnl = 0;
-    let position = 0;
+    const { position, pnl, pnlDecimals } = this.markToMarket();
     const instruments = this.instruments.map((spec, i) => {
       const a = this.venue.account(i);
       const markTicks = this.venue.markPriceTicks(i);
-      const pnlTicksLots = a.cashTicksLots + a.positionLots * markTicks;
-      pnl += pnlTicksLots * 10 ** (pnlDecimals - spec.priceDecimals);
-      position += a.positionLots;
-      return { symbol: spec.symbol, position: a.positionLots, cashTicksLots: a.cashTicksLots, markTicks, pnlTicksLots };
+      return { symbol: spec.symbol, position: a.positionLots, cashTicksLots: a.cashTicksLots, markTicks, pnlTicksLots: a.cashTicksLots + a.positionLots * markTicks };
     });
     const denials: Record<string, number> = {};
     this.risk.denials.forEach((n, code) => {
@@ -380,6 +409,7 @@ export class StrategyRunner implements HostContext, RiskView {
       auditEntries: this.audit_.count,
       auditHash: this.audit_.headHex,
       instruments,
+      ...(this.seriesRecorder ? { series: this.seriesRecorder.series } : {}),
     };
   }
 }
