@@ -30,7 +30,7 @@ export const MAX_LOG_LINES_PER_CALLBACK = 8;
 export const MAX_PARAM_KEY_BYTES = 64;
 /** Timers a strategy may have pending at once. */
 export const MAX_PENDING_TIMERS = 64;
-/** Longest timer delay (one day). */
+/** Longest timer delay: the largest i32 microseconds, about 35.8 minutes. */
 export const MAX_TIMER_DELAY_US = 0x7fffffff; // ~35.8 minutes
 
 export const HOST_CALLS: readonly HostCallSpec[] = Object.freeze([

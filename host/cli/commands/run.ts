@@ -14,6 +14,8 @@ import { intFlag, parseCommandArgs } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
 
+const DEFAULT_RATE = 100_000;
+
 /** dist/strategyWorker.worker.mjs, next to the bundled CLI. */
 export function workerScriptPath(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -50,7 +52,9 @@ export async function run(argv: string[]): Promise<number> {
   const workers = intFlag("run", "workers", values.workers, 1, 1);
   if (workers > 64) throw new UsageError("run: --workers must be ≤ 64");
   const durationS = intFlag("run", "duration", values.duration, 0);
-  const rate = intFlag("run", "rate", values.rate, 0);
+  // Paper trading replays at a market-like pace by default; --rate 0 is as
+  // fast as the ring allows (live rings then lap slow readers, by design).
+  const rate = intFlag("run", "rate", values.rate, values.lossless ? 0 : DEFAULT_RATE);
   const feed = values.feed ?? "synthetic";
   const recording = feed === "synthetic"
     ? generateSynthetic({ seed: intFlag("run", "seed", values.seed, 42), events: intFlag("run", "events", values.events, 1_000_000, 1), instruments: 3 })

@@ -1,0 +1,35 @@
+// Integer helpers for strategies: prices are integer ticks and quantities
+// integer lots, so strategies need no floats (and floats would make results
+// depend on rounding choices nobody reviews). No allocation.
+
+/** floor(sqrt(v)) for v >= 0; 0 for v <= 0. */
+export function isqrt(v: i64): i64 {
+  if (v <= 0) return 0;
+  // Newton's iteration from an upper bound converges monotonically downward.
+  let x: u64 = <u64>v;
+  let y: u64 = (x + 1) >> 1;
+  while (y < x) {
+    x = y;
+    y = (x + <u64>v / x) >> 1;
+  }
+  return <i64>x;
+}
+
+/** v clamped to [lo, hi]. */
+@inline export function clamp64(v: i64, lo: i64, hi: i64): i64 {
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** |v| (i64.MIN_VALUE stays negative, as in two's complement). */
+@inline export function abs64(v: i64): i64 {
+  return v < 0 ? -v : v;
+}
+
+/**
+ * One step of an exponential moving average in fixed point: `ema` and the
+ * result carry `shift` fractional bits, `value` is an integer (ticks).
+ * alpha = 2 / (period + 1). Seed the average with `value << shift`.
+ */
+@inline export function emaStep(ema: i64, value: i64, period: i64, shift: i32): i64 {
+  return ema + (((value << shift) - ema) * 2) / (period + 1);
+}

@@ -1,0 +1,86 @@
+// `ringfence backtest` as a user runs it: deterministic JSON, audit file,
+// and one clear line + the right exit code for every kind of bad input.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { strategyWat, wat } from "../../fixtures/wat.ts";
+import { hasStackTrace, runCli } from "../../support/cli.ts";
+import { distPath } from "../../support/dist.ts";
+
+let dir: string;
+let data: string;
+const mm = () => distPath("strategies/market-maker.wasm");
+const mom = () => distPath("strategies/momentum.wasm");
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "rf-backtest-"));
+  data = join(dir, "feed.rfr");
+  const r = runCli(["record", "synthetic", "--seed", "5", "--events", "20000", "--instruments", "2", "-o", data]);
+  expect(r.code).toBe(0);
+});
+
+function expectOneLineError(r: { code: number; stderr: string }, code: number, pattern: RegExp): void {
+  expect(r.code).toBe(code);
+  expect(hasStackTrace(r.stderr)).toBe(false);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+}
+
+describe("ringfence backtest", () => {
+  it("prints the same JSON twice, byte for byte, in the documented shape", () => {
+    const args = ["backtest", "--data", data, "--strategy", mm(), "--strategy", mom(), "--json"];
+    const a = runCli(args);
+    const b = runCli(args);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const r = JSON.parse(a.stdout);
+    expect(r.events).toBe(20000);
+    expect(r.auditHash).toMatch(/^[0-9a-f]{64}$/);
+    for (const s of r.strategies) {
+      for (const k of ["module", "codeId", "orders", "fills", "rejects", "faults", "fuelUsed", "position", "pnl", "auditHash"]) expect(s).toHaveProperty(k);
+      expect(s.codeId).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it("writes an audit file that `audit verify` accepts, and rejects once a byte is changed", async () => {
+    const audit = join(dir, "audit.rfa");
+    expect(runCli(["backtest", "--data", data, "--strategy", mm(), "--audit", audit]).code).toBe(0);
+    expect(runCli(["audit", "verify", audit]).code).toBe(0);
+    const { readFileSync } = await import("node:fs");
+    const bytes = readFileSync(audit);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    writeFileSync(audit, bytes);
+    const v = runCli(["audit", "verify", audit]);
+    expect(v.code).toBe(1);
+    expect(v.stderr + v.stdout).toMatch(/entry|broken|hash/i);
+  });
+
+  it("without --json prints a readable table", () => {
+    const r = runCli(["backtest", "--data", data, "--strategy", mm()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^strategy\s+codeId\s+orders\s+fills/m);
+  });
+
+  it("a rejected module: one line naming the reasons, exit 1", () => {
+    const bad = join(dir, "bad.wasm");
+    writeFileSync(bad, wat(strategyWat({ imports: `(import "env" "seed" (func (result f64)))` })));
+    expectOneLineError(runCli(["backtest", "--data", data, "--strategy", bad]), 1, /bad\.wasm: rejected by admission: .*import/);
+  });
+
+  it.each([
+    ["missing data file", () => ["backtest", "--data", join(dir, "nope.rfr"), "--strategy", mm()], 1, /does not exist/],
+    ["data is a directory", () => ["backtest", "--data", dir, "--strategy", mm()], 1, /directory/],
+    ["garbage data", () => { const p = join(dir, "junk.rfr"); writeFileSync(p, "not a recording at all"); return ["backtest", "--data", p, "--strategy", mm()]; }, 1, /junk\.rfr/],
+    ["missing strategy", () => ["backtest", "--data", data, "--strategy", join(dir, "none.wasm")], 1, /does not exist/],
+    ["empty strategy", () => { const p = join(dir, "empty.wasm"); writeFileSync(p, ""); return ["backtest", "--data", data, "--strategy", p]; }, 1, /empty\.wasm/],
+    ["no --data", () => ["backtest", "--strategy", mm()], 2, /--data/],
+    ["no --strategy", () => ["backtest", "--data", data], 2, /--strategy/],
+    ["bad --param", () => ["backtest", "--data", data, "--strategy", mm(), "--param", "x=1.5"], 2, /--param/],
+    ["unknown --risk", () => ["backtest", "--data", data, "--strategy", mm(), "--risk", "nope=1"], 2, /--risk/],
+    ["bad --fuel", () => ["backtest", "--data", data, "--strategy", mm(), "--fuel", "-3"], 2, /--fuel/],
+    ["unknown flag", () => ["backtest", "--data", data, "--strategy", mm(), "--frobnicate"], 2, /frobnicate/],
+  ])("%s: one clear line and the right exit code", (_name, args, code, pattern) => {
+    expectOneLineError(runCli(args()), code as number, pattern as RegExp);
+  });
+});

@@ -1,0 +1,112 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CompileError, compileStrategy, compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
+import { repoRoot } from "../../support/dist.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "rf-compile-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const momentum = join(repoRoot, "strategies", "momentum", "strategy.ts");
+
+function strategyDir(name: string, files: Record<string, string>): string {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+  return dir;
+}
+
+async function compileError(p: Promise<unknown>): Promise<CompileError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(CompileError);
+    return e as CompileError;
+  }
+  throw new Error("expected a CompileError");
+}
+
+const MINIMAL = 'import { log } from "ringfence";\nexport * from "ringfence/exports";\nexport function rf_start(): void { log("hi"); }\n';
+
+describe("compileStrategy", () => {
+  it("is deterministic: the same source gives the same bytes, wherever it lives", async () => {
+    const a = await compileStrategy(momentum);
+    const b = await compileStrategy(momentum);
+    expect(Buffer.from(b.wasm).equals(Buffer.from(a.wasm))).toBe(true);
+    // Another directory, and the upload path: the same bytes (no real paths are embedded).
+    const copy = join(tmp, "elsewhere", "deeper");
+    cpSync(join(repoRoot, "strategies", "momentum"), copy, { recursive: true });
+    const c = await compileStrategy(join(copy, "strategy.ts"));
+    const d = await compileStrategySource(readFileSync(momentum, "utf8"), "strategy");
+    expect(Buffer.from(c.wasm).equals(Buffer.from(a.wasm))).toBe(true);
+    expect(Buffer.from(d.wasm).equals(Buffer.from(a.wasm))).toBe(true);
+    expect(a.diagnostics).toEqual([]);
+  });
+
+  it("compiles a strategy split over files in its own directory", async () => {
+    const dir = strategyDir("split", {
+      "strategy.ts": 'import { greet } from "./lib/greet";\nexport * from "ringfence/exports";\nexport function rf_start(): void { greet(); }\n',
+    });
+    mkdirSync(join(dir, "lib"));
+    writeFileSync(join(dir, "lib", "greet.ts"), 'import { log } from "ringfence";\nexport function greet(): void { log("hi"); }\n');
+    const r = await compileStrategy(join(dir, "strategy.ts"));
+    const mod = new WebAssembly.Module(r.wasm);
+    expect(WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}`)).toContain("ringfence.log");
+  });
+
+  it("a compile error is one summary line with file:line:col, plus every diagnostic", async () => {
+    const dir = strategyDir("broken", {
+      "strategy.ts": 'export * from "ringfence/exports";\n\nexport function rf_start(): void {\n  let x: i32 = 1.5;\n  nope();\n}\n',
+    });
+    const err = await compileError(compileStrategy(join(dir, "strategy.ts")));
+    expect(err.message).not.toContain("\n");
+    expect(err.message).toMatch(/broken\/strategy\.ts:4:16: error AS200: Conversion from type 'f64' to 'i32' requires an explicit cast\. \(and 1 more\)$/);
+    expect(err.diagnostics).toHaveLength(2);
+    expect(err.diagnostics[1]).toMatch(/broken\/strategy\.ts:5:3: error TS2304: Cannot find name 'nope'\.$/);
+  });
+
+  it("refuses imports from outside the strategy's directory and names the rule", async () => {
+    strategyDir("secret", { "secret.ts": "export const KEY: i32 = 42;\n" });
+    const dir = strategyDir("escape", {
+      "strategy.ts": 'import { KEY } from "../secret/secret";\nexport * from "ringfence/exports";\nexport function rf_start(): void { if (KEY == 1) unreachable(); }\n',
+    });
+    const err = await compileError(compileStrategy(join(dir, "strategy.ts")));
+    expect(err.message).toMatch(/escape\/strategy\.ts:1:21: error TS6054: .*not found.*strategies may import only files in their own directory and "ringfence"/);
+  });
+
+  it("turns ABI slips into build errors that say what to change", async () => {
+    const random = await compileError(compileStrategySource(
+      'export * from "ringfence/exports";\nexport function rf_on_market(): void { if (Math.random() > 2.0) unreachable(); }\n', "random"));
+    expect(random.message).toContain("module imports env.seed");
+    expect(random.message).toContain("Math.random is not available");
+
+    const typo = await compileError(compileStrategySource('export * from "ringfence/exports";\nexport function rf_on_markt(): void {}\n', "typo"));
+    expect(typo.message).toContain("module exports 'rf_on_markt', which is not part of guest ABI v1");
+
+    const bare = await compileError(compileStrategySource("export function rf_start(): void {}\n", "bare"));
+    expect(bare.diagnostics.join("\n")).toContain('add `export * from "ringfence/exports";`');
+
+    const sig = await compileError(compileStrategySource('export * from "ringfence/exports";\nexport function rf_on_order(x: i32): void {}\n', "sig"));
+    expect(sig.message).toContain("export 'rf_on_order' must be a function () -> ()");
+  });
+
+  it("an uploaded source can import nothing but the SDK", async () => {
+    const err = await compileError(compileStrategySource(
+      'import { x } from "./helper";\nexport * from "ringfence/exports";\nexport function rf_start(): void { x(); }\n', "upload"));
+    expect(err.message).toContain("<upload>/upload.ts:1:19");
+    const ok = await compileStrategySource(MINIMAL, "upload");
+    expect(ok.wasm.length).toBeGreaterThan(0);
+  });
+
+  it("rejects bad names and missing files with one line", async () => {
+    for (const name of ["", "../x", "a/b", "x.ts", "-x", "a".repeat(65)]) {
+      const err = await compileError(compileStrategySource(MINIMAL, name));
+      expect(err.message).toMatch(/^strategy name '.*' must be/);
+    }
+    const missing = await compileError(compileStrategy(join(tmp, "nope", "strategy.ts")));
+    expect(missing.message).toMatch(/strategy\.ts: no such file$/);
+    const notTs = await compileError(compileStrategy(join(tmp, "x.js")));
+    expect(notTs.message).toContain("must be a .ts file");
+  });
+});
