@@ -35,7 +35,7 @@ export interface LiveRunOptions {
 export interface LiveReport {
   events: number;
   auditHash: string;
-  strategies: (StrategyReport & { liveFault: string | null })[];
+  strategies: (StrategyReport & { liveFault: string | null; cancelledOnDisconnect: number })[];
   telemetry: {
     workers: number;
     wait: WaitMode;
@@ -100,13 +100,14 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
   const strategies = o.strategies.map((s, i) => {
     const r = byIndex.get(i);
     const liveFault = t.strategies[i].fault;
-    if (r) return { ...r, liveFault };
+    const cancelledOnDisconnect = t.strategies[i].cancelledOnDisconnect;
+    if (r) return { ...r, liveFault, cancelledOnDisconnect };
     // The worker died: report what the host saw.
     return {
       module: s.label, codeId: s.prepared.codeId, orders: t.strategies[i].orders, fills: t.strategies[i].fills, rejects: t.strategies[i].denials,
       cancels: t.strategies[i].cancels, faults: [{ kind: liveFault?.split(":")[0] ?? "disconnect", atEvent: -1, callback: "-", fuelAtFault: 0, message: liveFault ?? "worker lost" }],
       fuelUsed: 0, maxCallbackFuel: 0, callbacks: 0, position: t.strategies[i].position, pnl: 0, pnlDecimals: 0, denials: {}, logs: 0, logsDropped: 0,
-      auditEntries: 0, auditHash: "", instruments: [], liveFault,
+      auditEntries: 0, auditHash: "", instruments: [], liveFault, cancelledOnDisconnect,
     };
   });
   return {

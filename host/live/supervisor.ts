@@ -150,6 +150,12 @@ export class Supervisor {
     const now = performance.now();
     for (const slot of this.slots) {
       if (!slot.alive) continue;
+      // Start-up (loading the bundle, instantiating) is not watched: the
+      // heartbeat only means something once the poll loop runs.
+      if (Atomics.load(this.control, workerWord(slot.id, WorkerField.state)) !== WorkerState.Running) {
+        slot.lastBeatAtMs = now;
+        continue;
+      }
       const hb = Atomics.load(this.control, workerWord(slot.id, WorkerField.heartbeat));
       if (hb !== slot.lastHeartbeat) {
         slot.lastHeartbeat = hb;
@@ -194,12 +200,14 @@ export class Supervisor {
   private disconnect(slot: WorkerSlot, kind: "watchdog" | "disconnect", why: string): void {
     if (!slot.alive) return;
     slot.alive = false;
+    this.publisher.detach(slot.id);
     for (const s of slot.strategies) {
       const live = this.telemetry.strategies[s];
       if (live.fault === null) live.fault = `${kind}: ${why}`;
       this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "fault", args: [s], result: 0, detail: `${kind}: ${why}` }, s);
       // Cancel-on-disconnect: every order the host knows is working.
       const ids = [...live.working.keys()].sort((a, b) => a - b);
+      live.cancelledOnDisconnect += ids.length;
       for (const id of ids) {
         this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "cancel_on_disconnect", args: [s, id], result: OrderStatus.CancelledByRisk }, s);
       }

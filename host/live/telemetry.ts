@@ -38,6 +38,8 @@ export interface StrategyLive {
   /** Cash in ticks·lots and the last mark, for a live PnL estimate. */
   cashTicksLots: number;
   fault: string | null;
+  /** Orders cancelled by the host because the strategy's worker died. */
+  cancelledOnDisconnect: number;
   /** Working orders the host knows of (for cancel-on-disconnect). */
   working: Map<number, { instrument: number; side: number; leavesLots: number }>;
 }
@@ -55,7 +57,7 @@ export class LiveTelemetry {
 
   constructor(labels: readonly string[]) {
     this.strategies = labels.map((label) => ({
-      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, working: new Map(),
+      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, cancelledOnDisconnect: 0, working: new Map(),
     }));
   }
 }

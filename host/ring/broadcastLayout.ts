@@ -10,7 +10,9 @@
  *
  *   line 0   (bytes   0..63) | tail u32 | ...padding...               publisher writes
  *   line 1   (bytes  64..127)| capacity u32 | readers u32 | policy u32 | parked u32 |  constants + park count
- *   line 2+r (64 bytes each) | cursor u32 | heartbeat u32 | lapped u32 | ...      reader r writes
+ *   line 2+r (64 bytes each) | cursor u32 | heartbeat u32 | lapped u32 | gap u32 | detached u32 | ...
+ *                            reader r writes all but `detached`, which the supervisor sets when
+ *                            the reader's thread died, so a lossless publisher stops waiting for it
  *
  *   slots: capacity × SLOT_BYTES, starting at slotsOffset(readers):
  *   +----------------+----------------+--------------------------------------+
@@ -35,7 +37,7 @@ export const READERS_WORD = LINE_WORDS + 1;
 export const POLICY_WORD = LINE_WORDS + 2;
 export const PARKED_WORD = LINE_WORDS + 3;
 export const READER_BASE_WORD = 2 * LINE_WORDS;
-export const ReaderField = { cursor: 0, heartbeat: 1, lapped: 2, gapRecords: 3 } as const;
+export const ReaderField = { cursor: 0, heartbeat: 1, lapped: 2, gapRecords: 3, detached: 4 } as const;
 
 export const SLOT_HEADER_WORDS = 2;
 export const SLOT_WORDS = SLOT_HEADER_WORDS + 16;

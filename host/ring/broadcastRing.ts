@@ -63,6 +63,7 @@ export class BroadcastPublisher {
     const w = this.words;
     let slowest = 0;
     for (let r = 0; r < this.readers; r++) {
+      if (Atomics.load(w, readerWord(r, ReaderField.detached)) !== 0) continue;
       const behind = (this.seq - Atomics.load(w, readerWord(r, ReaderField.cursor))) | 0;
       if (behind > slowest) slowest = behind;
     }
@@ -104,6 +105,14 @@ export class BroadcastPublisher {
 
   publish(src: Int32Array, at: number): number {
     return this.publishBatch(src, at, 1);
+  }
+
+  /**
+   * Stops waiting for reader r (its thread is gone). Only the supervisor
+   * calls this; a detached reader is never re-attached.
+   */
+  detach(reader: number): void {
+    Atomics.store(this.words, readerWord(reader, ReaderField.detached), 1);
   }
 
   /** Records each reader still has to read (ring occupancy per reader). */
