@@ -7,6 +7,7 @@
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind } from "../abi/codes.ts";
 import { AuditLog } from "../audit/auditLog.ts";
+import { buildRunChain } from "./runChain.ts";
 import type { Recording } from "../feed/recording.ts";
 import { SeriesRecorder } from "../engine/seriesRecorder.ts";
 import { StrategyRunner, type LogSink, type StrategyReport, type StrategySpec } from "../engine/strategyRunner.ts";
@@ -36,10 +37,9 @@ const discardLogs: LogSink = () => {};
 export function runBacktest(o: BacktestOptions): BacktestRun {
   const { recording } = o;
   const instruments = recording.header.instruments;
-  const runAudit = new AuditLog("run");
   const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`));
   const runners = o.strategies.map(
-    (s, i) => new StrategyRunner(s, instruments, logs[i], runAudit, i, o.logSink ?? discardLogs),
+    (s, i) => new StrategyRunner(s, instruments, logs[i], null, i, o.logSink ?? discardLogs),
   );
   const words = recording.events;
   const n = recording.count;
@@ -55,8 +55,10 @@ export function runBacktest(o: BacktestOptions): BacktestRun {
     for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, e);
   }
   for (const r of runners) r.stop(n);
+  const strategies = runners.map((r) => r.report());
+  const runAudit = buildRunChain(strategies, n);
   return {
-    report: { events: n, auditHash: runAudit.headHex, strategies: runners.map((r) => r.report()) },
+    report: { events: n, auditHash: runAudit.headHex, strategies },
     auditLogs: [runAudit, ...logs],
   };
 }

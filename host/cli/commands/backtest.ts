@@ -7,6 +7,8 @@ import { intFlag, parseCommandArgs } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
 import { stderrLogSink } from "../logSink.ts";
+import { workerScriptPath } from "../builtPaths.ts";
+import { runWorkerBacktest } from "../../backtest/workerBacktest.ts";
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("backtest", argv, {
@@ -18,6 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     audit: { type: "string" },
     json: { type: "boolean" },
     logs: { type: "boolean" },
+    workers: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument '${positionals[0]}'`);
   if (!values.data) throw new UsageError("backtest: --data FILE is required (make one with 'ringfence record synthetic')");
@@ -28,6 +31,14 @@ export async function run(argv: string[]): Promise<number> {
   const sandbox = parseSandbox("backtest", fuel);
   const recording = readRecordingFile(values.data);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
+  const workers = values.workers === undefined ? 0 : intFlag("backtest", "workers", values.workers, 0, 1);
+  if (workers > 64) throw new UsageError("backtest: --workers must be ≤ 64");
+  if (workers > 0 && (values.audit || values.logs)) throw new UsageError("backtest: --audit and --logs need the in-process backtest (omit --workers)");
+  if (workers > 0) {
+    const report = await runWorkerBacktest({ recording, strategies, workers, workerScript: workerScriptPath() });
+    process.stdout.write(values.json ? JSON.stringify(report) + "\n" : formatSummary(report) + "\n");
+    return 0;
+  }
   const { report, auditLogs } = runBacktest({ recording, strategies, logSink: values.logs ? stderrLogSink : undefined });
   if (values.audit) {
     try {

@@ -3,9 +3,9 @@
  * example strategies (built into dist/strategies by `npm ci`/`npm run build`),
  * the simulated venue and risk gate, and a readable summary.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { exampleStrategyDir } from "../builtPaths.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
 import { formatSummary } from "../../backtest/summary.ts";
 import { generateSynthetic } from "../../feed/synthetic.ts";
@@ -16,19 +16,6 @@ import { loadStrategy, parseRisk, parseSandbox } from "../strategyArgs.ts";
 export const DEMO_SEED = 42;
 export const DEMO_EVENTS = 200_000;
 export const DEMO_INSTRUMENTS = 3;
-
-/** dist/strategies next to the bundled CLI (dist/cli.mjs or dist/chunks/*.mjs). */
-export function exampleStrategyDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, "strategies");
-    if (existsSync(join(dir, "cli.mjs")) && existsSync(candidate)) return candidate;
-    const dist = join(dir, "dist", "strategies");
-    if (existsSync(dist)) return dist;
-    dir = dirname(dir);
-  }
-  throw new InputError("example strategies are not built: run 'npm run build' first");
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs("demo", argv, {

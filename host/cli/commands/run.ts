@@ -1,9 +1,6 @@
 /**
  * `ringfence run`: paper trading through the rings and strategy workers.
  */
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { generateSynthetic } from "../../feed/synthetic.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
 import { runLive } from "../../live/liveRun.ts";
@@ -11,23 +8,11 @@ import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
 import { intFlag, parseCommandArgs } from "../args.ts";
-import { InputError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
+import { workerScriptPath } from "../builtPaths.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
 
 const DEFAULT_RATE = 100_000;
-
-/** dist/strategyWorker.worker.mjs, next to the bundled CLI. */
-export function workerScriptPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const p = join(dir, "strategyWorker.worker.mjs");
-    if (existsSync(p)) return p;
-    const d = join(dir, "dist", "strategyWorker.worker.mjs");
-    if (existsSync(d)) return d;
-    dir = dirname(dir);
-  }
-  throw new InputError("the strategy worker is not built: run 'npm run build' first");
-}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs("run", argv, {
