@@ -20,6 +20,8 @@ export interface WorkerBacktestOptions {
   readonly workerScript: string;
   readonly wait?: WaitMode;
   readonly ringCapacity?: number;
+  readonly publishBatch?: number;
+  readonly pollBatch?: number;
 }
 
 export class WorkerBacktestError extends Error {}
@@ -35,6 +37,8 @@ export async function runWorkerBacktest(o: WorkerBacktestOptions): Promise<Backt
     ratePerSec: 0,
     workerScript: o.workerScript,
     ringCapacity: o.ringCapacity,
+    publishBatch: o.publishBatch,
+    pollBatch: o.pollBatch,
     // A backtest may legitimately spend long in one callback (huge fuel
     // budgets); the watchdog here only catches a dead worker.
     watchdogMs: 60_000,

@@ -25,6 +25,9 @@ export interface LiveRunOptions {
   readonly workerScript: string;
   readonly ringCapacity?: number;
   readonly watchdogMs?: number;
+  /** Records per publish and per worker poll (default 256 and 64). */
+  readonly publishBatch?: number;
+  readonly pollBatch?: number;
   /** Called about every viewEveryMs with the live state (terminal view). */
   readonly onTick?: (t: LiveTelemetry, elapsedMs: number) => void;
   readonly viewEveryMs?: number;
@@ -60,6 +63,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     orderRingBytes: 1 << 20,
     totalEvents: total,
     watchdogMs: o.watchdogMs ?? 2000,
+    batch: o.pollBatch,
     workerScript: o.workerScript,
   });
   const events = o.recording.events;
@@ -75,7 +79,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     if (o.durationMs > 0 && elapsed >= o.durationMs) break;
     let allowed = total - next;
     if (o.ratePerSec > 0) allowed = Math.min(allowed, Math.floor((elapsed / 1000) * o.ratePerSec) - next);
-    if (allowed > 0) next += sup.publish(events, next * EVENT_RECORD_WORDS, Math.min(allowed, 256));
+    if (allowed > 0) next += sup.publish(events, next * EVENT_RECORD_WORDS, Math.min(allowed, o.publishBatch ?? 256));
     sup.pump();
     if (o.onEvent && !hookFired && next >= o.onEvent.atEvent) {
       hookFired = true;

@@ -23,8 +23,8 @@ import {
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 
-const BATCH = 64;
 const init = workerData as WorkerInit;
+const BATCH = init.batch;
 const control = new Int32Array(init.control);
 const wait = waitStrategy(init.wait);
 const reader = new BroadcastReader(init.ring, init.reader, wait);

@@ -44,6 +44,8 @@ export interface SupervisorOptions {
   readonly orderRingBytes: number;
   readonly totalEvents: number;
   readonly watchdogMs: number;
+  /** Records a worker takes per poll (default 64). */
+  readonly batch?: number;
   /** Path of the built worker script (dist/strategyWorker.worker.mjs). */
   readonly workerScript: string;
 }
@@ -73,6 +75,7 @@ export class Supervisor {
 
   constructor(private readonly o: SupervisorOptions) {
     if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 64) throw new RangeError(`supervisor: workers=${o.workers} must be in 1..64`);
+    if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096)) throw new RangeError(`supervisor: batch=${o.batch} must be in 1..4096`);
     if (!(o.watchdogMs > 0)) throw new RangeError(`supervisor: watchdogMs=${o.watchdogMs} must be > 0`);
     const workers = Math.min(o.workers, o.strategies.length);
     const ring = createBroadcastRing(o.ringCapacity, workers, o.policy);
@@ -100,6 +103,7 @@ export class Supervisor {
         }),
         totalEvents: o.totalEvents,
         sampleEvery: 0,
+        batch: o.batch ?? 64,
       };
       const worker = new Worker(o.workerScript, { workerData: init });
       const slot: WorkerSlot = {

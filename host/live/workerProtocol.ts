@@ -34,6 +34,8 @@ export interface WorkerInit {
   readonly totalEvents: number;
   /** Send a Callback telemetry message every N callbacks (0 = never). */
   readonly sampleEvery: number;
+  /** Most records taken from the ring per poll (1..4096). */
+  readonly batch: number;
 }
 
 export interface WorkerDone {

@@ -29,8 +29,8 @@ const RESTING_BUY = strategyWat({
 
 const COMPARED = ["orders", "fills", "rejects", "cancels", "position", "pnl", "fuelUsed", "callbacks", "auditHash", "faults"] as const;
 
-function pick(s: Record<string, unknown>) {
-  return Object.fromEntries(COMPARED.map((k) => [k, s[k]]));
+function pick(s: object) {
+  return Object.fromEntries(COMPARED.map((k) => [k, (s as Record<string, unknown>)[k]]));
 }
 
 describe("live mode through the rings", () => {

@@ -22,13 +22,13 @@ describe("backtest through workers", () => {
   const expected = JSON.stringify(runBacktest({ recording, strategies }).report);
 
   it.each([
-    [1, 4096],
-    [2, 4096],
-    [3, 4096],
-    [2, 64],
-    [4, 16],
-  ])("workers=%i ring=%i gives the in-process report byte for byte", async (workers, ringCapacity) => {
-    const report = await runWorkerBacktest({ recording, strategies, workers, ringCapacity, workerScript: distPath("strategyWorker.worker.mjs") });
+    [1, 4096, 256, 64],
+    [2, 4096, 256, 64],
+    [3, 4096, 1, 1],
+    [2, 64, 7, 13],
+    [4, 16, 16, 3],
+  ])("workers=%i ring=%i publishBatch=%i pollBatch=%i gives the in-process report byte for byte", async (workers, ringCapacity, publishBatch, pollBatch) => {
+    const report = await runWorkerBacktest({ recording, strategies, workers, ringCapacity, publishBatch, pollBatch, workerScript: distPath("strategyWorker.worker.mjs") });
     expect(JSON.stringify(report)).toBe(expected);
     expect(report.strategies[2].faults[0]).toMatchObject({ kind: "out_of_fuel", atEvent: expect.any(Number) });
   });
