@@ -1,4 +1,4 @@
-import { DEFAULT_METER_OPTIONS } from "../metering/meterAbi.ts";
+import { DEFAULT_METER_OPTIONS, MAX_STACK_BUDGET } from "../metering/meterAbi.ts";
 
 /**
  * Per-strategy sandbox limits: a tiny policy with documented defaults and a
@@ -9,7 +9,7 @@ export interface SandboxLimits {
   readonly fuelPerCallback: number;
   /** Fuel for module initialisation (__rf_init) plus rf_start. Default 100,000,000. */
   readonly fuelForStart: number;
-  /** Stack units one callback may use (see metering/meterAbi.ts). Default 4096. */
+  /** Stack units one callback may use (see metering/meterAbi.ts). Default 4096, at most 8192. */
   readonly stackBudget: number;
   /** Linear memory cap in 64 KiB pages. Default 256 (16 MiB). */
   readonly maxMemoryPages: number;
@@ -28,7 +28,7 @@ export function sandboxLimits(overrides: Partial<SandboxLimits> = {}): SandboxLi
   const l = { ...DEFAULT_SANDBOX_LIMITS, ...overrides };
   positive("fuelPerCallback", l.fuelPerCallback, I32_MAX);
   positive("fuelForStart", l.fuelForStart, I32_MAX);
-  positive("stackBudget", l.stackBudget, I32_MAX);
+  positive("stackBudget", l.stackBudget, MAX_STACK_BUDGET);
   positive("maxMemoryPages", l.maxMemoryPages, 65536);
   return Object.freeze(l);
 }

@@ -7,7 +7,7 @@
  */
 import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN } from "../abi/eventRecord.ts";
 import { ABI_VERSION } from "../abi/version.ts";
-import { METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
+import { METER_EXPORT, METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
 import { FaultKind, FaultMessage, GuestFault, type Fault } from "./faults.ts";
 import { GuestMemory } from "./guestMemory.ts";
 import { buildImports, type FuelMeter, type HostCallBinding } from "./hostCalls.ts";
@@ -43,9 +43,12 @@ export class StrategyInstance implements FuelMeter {
   private readonly instance: WebAssembly.Instance;
   private readonly memory: GuestMemory;
   private readonly fuel: WebAssembly.Global;
-  private readonly depth: WebAssembly.Global;
   private readonly meterFault: WebAssembly.Global;
   private readonly growDenied: WebAssembly.Global;
+  // Exported helpers: a wasm call (~9 ns) is cheaper than Global.value (20-70 ns).
+  private readonly armFn: (fuel: number) => void;
+  private readonly fuelLeftFn: () => number;
+  private readonly chargeFn: (cost: number) => number;
   private readonly fns: Readonly<Record<Callback, VoidFn | undefined>>;
   private eventWord = -1;
   private currentCallback: Callback = Callback.Start;
@@ -68,9 +71,11 @@ export class StrategyInstance implements FuelMeter {
     this.memory = new GuestMemory(memory);
     binding.memory = this.memory;
     this.fuel = meterGlobal(ex, METER_GLOBAL.fuel);
-    this.depth = meterGlobal(ex, METER_GLOBAL.depth);
     this.meterFault = meterGlobal(ex, METER_GLOBAL.fault);
     this.growDenied = meterGlobal(ex, METER_GLOBAL.growDenied);
+    this.armFn = meterFn(ex, METER_EXPORT.arm) as (fuel: number) => void;
+    this.fuelLeftFn = meterFn(ex, METER_EXPORT.fuelLeft) as () => number;
+    this.chargeFn = meterFn(ex, METER_EXPORT.charge) as (cost: number) => number;
     const fn = (name: string): VoidFn | undefined => (typeof ex[name] === "function" ? (ex[name] as VoidFn) : undefined);
     this.fns = Object.freeze({
       __rf_init: fn(Callback.Init),
@@ -162,12 +167,7 @@ export class StrategyInstance implements FuelMeter {
 
   /** FuelMeter: host calls are charged against the running callback's budget. */
   charge(cost: number): void {
-    const left = (this.fuel.value as number) - cost;
-    if (left < 0) {
-      this.fuel.value = 0;
-      throw new GuestFault(FaultKind.OutOfFuel, "out of fuel in a host call");
-    }
-    this.fuel.value = left;
+    if (this.chargeFn(cost) === 0) throw new GuestFault(FaultKind.OutOfFuel, "out of fuel in a host call");
   }
 
   private call(cb: Callback): void {
@@ -176,14 +176,11 @@ export class StrategyInstance implements FuelMeter {
   }
 
   private arm(budget: number): void {
-    this.fuel.value = budget;
-    this.depth.value = 0;
-    this.meterFault.value = MeterFault.None;
-    this.growDenied.value = 0;
+    this.armFn(budget);
   }
 
   private account(budget: number): void {
-    const used = budget - (this.fuel.value as number);
+    const used = budget - this.fuelLeftFn();
     this.lastCallbackFuel = used;
     this.fuelUsed += used;
     if (used > this.maxCallbackFuel) this.maxCallbackFuel = used;
@@ -240,6 +237,12 @@ function meterGlobal(ex: WebAssembly.Exports, name: string): WebAssembly.Global 
   const g = ex[name];
   if (!(g instanceof WebAssembly.Global)) throw new GuestFault(FaultKind.Abi, `module is not metered (no ${name} export)`);
   return g;
+}
+
+function meterFn(ex: WebAssembly.Exports, name: string): Function {
+  const f = ex[name];
+  if (typeof f !== "function") throw new GuestFault(FaultKind.Abi, `module is not metered (no ${name} export)`);
+  return f;
 }
 
 function trapDetail(e: unknown): string {
