@@ -87,7 +87,20 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
       return 0;
     },
   },
-  // backtest: { summary: "...", run: (argv) => ... },   <- the lead adds these
+  backtest: {
+    summary: "in-process backtest events/s of the example strategies vs a metered no-op [--json] [--events N] [--rounds N]",
+    async run(argv) {
+      const name = `${COMMAND} backtest`;
+      const { values } = parseCommandArgs(name, argv, { json: { type: "boolean" }, events: { type: "string" }, rounds: { type: "string" } });
+      const events = intFlag(name, "events", values.events, 200_000, 1000);
+      const rounds = intFlag(name, "rounds", values.rounds, 3, 1);
+      const { exampleStrategyDir } = await import("../builtPaths.ts");
+      const { formatBacktestBench, runBacktestBench } = await import("../../../bench/backtest.ts");
+      const result = await runBacktestBench({ events, rounds, strategyDir: exampleStrategyDir() });
+      print(values.json === true, result, () => formatBacktestBench(result, `ringfence bench backtest --events ${events} --rounds ${rounds}`));
+      return 0;
+    },
+  },
 };
 
 export async function run(argv: string[]): Promise<number> {
