@@ -30,6 +30,7 @@ import { SimVenue } from "../venue/simVenue.ts";
 import { MAX_LOG_LINES_PER_CALLBACK } from "../abi/callTable.ts";
 import { Timers } from "./timers.ts";
 import type { SeriesRecorder, StrategySeries } from "./seriesRecorder.ts";
+import type { FuelTrace } from "./fuelTrace.ts";
 
 const TWO_32 = 4294967296;
 
@@ -105,6 +106,8 @@ export class StrategyRunner implements HostContext, RiskView {
   private faultRecord: Fault | null = null;
   /** Attach before start() to collect chart series (allocates; reports only). */
   seriesRecorder: SeriesRecorder | null = null;
+  /** Attach before start() to record fuel used per market event (flight recorder, replay). */
+  fuelTrace: FuelTrace | null = null;
 
   eventIndex = -1;
   /** Event time in ns relative to originHi * 2^32 (exact below ~104 days). */
@@ -172,6 +175,7 @@ export class StrategyRunner implements HostContext, RiskView {
   /** Handles one Quote/Trade record at `words[at..at+16)`. Hot path. */
   onMarket(words: Int32Array, at: number, eventIndex: number): void {
     if (!this.alive) return;
+    const fuelBefore = this.fuelTrace === null ? 0 : this.instance!.fuelUsed;
     this.eventIndex = eventIndex;
     this.seq = readI64(words, at + EventWord.seqLo);
     const timeNs = ((words[at + EventWord.timeHi] | 0) - this.originHi) * TWO_32 + (words[at + EventWord.timeLo] >>> 0);
@@ -183,6 +187,7 @@ export class StrategyRunner implements HostContext, RiskView {
     this.invoke(Callback.Market, words, at);
     if (this.queue.length > 0) this.drainQueue();
     if (this.seriesRecorder !== null && this.seriesRecorder.tick()) this.samplePoint();
+    if (this.fuelTrace !== null) this.fuelTrace.push(this.instance!.fuelUsed - fuelBefore);
   }
 
   private samplePoint(): void {

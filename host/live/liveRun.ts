@@ -31,8 +31,18 @@ export interface LiveRunOptions {
   /** Called about every viewEveryMs with the live state (terminal view). */
   readonly onTick?: (t: LiveTelemetry, elapsedMs: number) => void;
   readonly viewEveryMs?: number;
+  /** Flight recorder: return a LiveCapture (what each strategy consumed and decided). */
+  readonly record?: boolean;
   /** Test hook: called once after `atEvent` events were published. */
   readonly onEvent?: { atEvent: number; run: (s: Supervisor) => void };
+}
+
+/** Flight-recorder capture of a live run (see WorkerCapture). */
+export interface LiveCapture {
+  /** Events the feed published: recording[0, published). */
+  readonly published: number;
+  readonly workers: { readonly worker: number; readonly ranges: number[]; readonly kills: number[]; readonly stopAt: number }[];
+  readonly strategies: { readonly index: number; readonly worker: number; readonly audit: Uint8Array; readonly fuel: Int32Array }[];
 }
 
 export interface LiveReport {
@@ -49,6 +59,7 @@ export interface LiveReport {
     gapRecords: number;
     lappedCount: number;
   };
+  capture?: LiveCapture;
 }
 
 export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
@@ -64,6 +75,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     totalEvents: total,
     watchdogMs: o.watchdogMs ?? 2000,
     batch: o.pollBatch,
+    record: o.record,
     workerScript: o.workerScript,
   });
   const events = o.recording.events;
@@ -114,6 +126,12 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
       auditEntries: 0, auditHash: "", instruments: [], liveFault, cancelledOnDisconnect,
     };
   });
+  let capture: LiveCapture | undefined;
+  if (o.record) {
+    const workers = dones.filter((d) => d.capture).map((d) => ({ worker: d.workerId, ranges: d.capture!.ranges, kills: d.capture!.kills, stopAt: d.capture!.stopAt }));
+    const strategies = dones.flatMap((d) => (d.capture?.strategies ?? []).map((s) => ({ ...s, worker: d.workerId }))).sort((a, b) => a.index - b.index);
+    capture = { published: next, workers, strategies };
+  }
   return {
     events: next,
     auditHash: sup.audit.headHex,
@@ -128,5 +146,6 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
       gapRecords: t.gapRecords,
       lappedCount: t.lappedCount,
     },
+    capture,
   };
 }

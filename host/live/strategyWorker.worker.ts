@@ -22,6 +22,8 @@ import {
   CANCEL_MSG_WORDS, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderField, OrderMsg, VENUE_MSG_WORDS,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
+import { encodeAuditFile } from "../audit/auditFile.ts";
+import { FuelTrace } from "../engine/fuelTrace.ts";
 
 const init = workerData as WorkerInit;
 const BATCH = init.batch;
@@ -132,6 +134,9 @@ function main(): void {
     init.instruments, logs[i], null, s.index, () => {}, observerFor(s.index),
   ));
   const killState = new Int32Array(runners.length).fill(KillSwitchState.Active);
+  const ranges: number[] = [];
+  const kills: number[] = [];
+  if (init.record) for (const r of runners) r.fuelTrace = new FuelTrace();
   const buf = new Int32Array(BATCH * EVENT_RECORD_WORDS);
   const hb = workerWord(init.workerId, WorkerField.heartbeat);
   const stopWord = workerWord(init.workerId, WorkerField.stop);
@@ -152,15 +157,21 @@ function main(): void {
       reader.idle();
       continue;
     }
+    const first = reader.batchFirst;
+    if (init.record) {
+      const last = ranges.length - 2;
+      if (last >= 0 && ranges[last] + ranges[last + 1] === first) ranges[last + 1] += n;
+      else ranges.push(first, n);
+    }
     // Kill switches set by the host apply from the next batch on.
     for (let s = 0; s < runners.length; s++) {
       const k = Atomics.load(control, strategyWord(init.workers, init.strategies[s].index, StrategyField.killSwitch));
       if (k !== killState[s]) {
         killState[s] = k;
+        if (init.record) kills.push(first, init.strategies[s].index, k);
         runners[s].setKillSwitch(k as KillSwitchState);
       }
     }
-    const first = reader.cursor - n;
     if (!started) {
       started = true;
       for (const r of runners) r.start(buf[EventWord.timeHi], buf[EventWord.timeLo]);
@@ -184,6 +195,9 @@ function main(): void {
     gapRecords: reader.gapRecords,
     lappedCount: reader.lappedCount,
     reports: runners.map((r, i) => ({ ...r.report(), index: init.strategies[i].index })),
+    capture: init.record
+      ? { ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }
+      : undefined,
   };
   Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Stopped);
   parentPort!.postMessage(done);

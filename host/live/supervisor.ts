@@ -46,6 +46,8 @@ export interface SupervisorOptions {
   readonly watchdogMs: number;
   /** Records a worker takes per poll (default 64). */
   readonly batch?: number;
+  /** Flight recorder on (see WorkerCapture). */
+  readonly record?: boolean;
   /** Path of the built worker script (dist/strategyWorker.worker.mjs). */
   readonly workerScript: string;
 }
@@ -104,6 +106,7 @@ export class Supervisor {
         totalEvents: o.totalEvents,
         sampleEvery: 0,
         batch: o.batch ?? 64,
+        record: o.record ?? false,
       };
       const worker = new Worker(o.workerScript, { workerData: init });
       const slot: WorkerSlot = {
@@ -190,6 +193,11 @@ export class Supervisor {
     await done;
     this.pump();
     return this.slots.map((s) => s.result).filter((r): r is WorkerDone => r?.kind === "done");
+  }
+
+  /** Which worker hosts strategy s (round-robin assignment). */
+  workerOf(strategy: number): number {
+    return strategy % this.slots.length;
   }
 
   workerState(w: number): number {

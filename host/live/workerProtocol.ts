@@ -36,6 +36,24 @@ export interface WorkerInit {
   readonly sampleEvery: number;
   /** Most records taken from the ring per poll (1..4096). */
   readonly batch: number;
+  /** Flight recorder: capture what each strategy consumed and decided. */
+  readonly record: boolean;
+}
+
+/**
+ * What the flight recorder captured in one worker: the event ranges its
+ * reader consumed (gaps show as jumps), the kill-switch changes it applied
+ * (at the first event of the batch they preceded), and per strategy its
+ * audit chain (every host call with arguments and result) and fuel per event.
+ */
+export interface WorkerCapture {
+  /** Flat [start, count, start, count, …] of consumed event indices. */
+  readonly ranges: number[];
+  /** Flat [eventIndex, strategyIndex, state, …]. */
+  readonly kills: number[];
+  /** The event index rf_stop was called with (the reader's final cursor). */
+  readonly stopAt: number;
+  readonly strategies: { readonly index: number; readonly audit: Uint8Array; readonly fuel: Int32Array }[];
 }
 
 export interface WorkerDone {
@@ -45,6 +63,7 @@ export interface WorkerDone {
   readonly gapRecords: number;
   readonly lappedCount: number;
   readonly reports: readonly (StrategyReport & { index: number })[];
+  readonly capture?: WorkerCapture;
 }
 
 export interface WorkerFailed {

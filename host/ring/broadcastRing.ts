@@ -141,6 +141,11 @@ export class BroadcastReader {
   /** Times this reader was lapped, and records it lost to that. */
   lappedCount = 0;
   gapRecords = 0;
+  /**
+   * Sequence of the first record the last pollBatch returned. Not
+   * `cursor - n`: a lap detected after those records moves the cursor on.
+   */
+  batchFirst = 0;
   private idleRounds = 0;
   private readonly cursorWord: number;
 
@@ -194,6 +199,7 @@ export class BroadcastReader {
    */
   pollBatch(dst: Int32Array, max: number): number {
     let n = 0;
+    this.batchFirst = this.cursor;
     while (n < max) {
       const r = this.poll(dst, n * EVENT_RECORD_WORDS);
       if (r === PollResult.Record) n++;

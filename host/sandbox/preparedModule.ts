@@ -11,6 +11,8 @@ import type { SandboxLimits } from "./limits.ts";
 
 export interface PreparedModule {
   readonly codeId: string;
+  /** The module as uploaded (what codeId hashes); kept for session recordings. Absent inside workers. */
+  readonly bytes?: Uint8Array;
   readonly meteredBytes: Uint8Array;
   readonly module: WebAssembly.Module;
   readonly notes: readonly string[];
@@ -28,5 +30,5 @@ export function prepareModule(bytes: Uint8Array, limits: SandboxLimits, label: s
   if (!result.admitted) throw new AdmissionRejected(result.codeId, result.reasons, label);
   const meteredBytes = instrumentModule(bytes, { stackBudget: limits.stackBudget, maxMemoryPages: limits.maxMemoryPages });
   const module = new WebAssembly.Module(meteredBytes as Uint8Array<ArrayBuffer>);
-  return Object.freeze({ codeId: result.codeId, meteredBytes, module, notes: Object.freeze([...result.notes]) });
+  return Object.freeze({ codeId: result.codeId, bytes, meteredBytes, module, notes: Object.freeze([...result.notes]) });
 }

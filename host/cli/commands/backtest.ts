@@ -1,7 +1,11 @@
 import { writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { encodeAuditFile } from "../../audit/auditFile.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
+import type { BacktestReport } from "../../backtest/backtest.ts";
 import { formatSummary } from "../../backtest/summary.ts";
+import { TempFileSink } from "../../feed/sinks.ts";
+import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
 import { intFlag, parseCommandArgs } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
@@ -21,10 +25,12 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: "boolean" },
     logs: { type: "boolean" },
     workers: { type: "string" },
+    html: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument '${positionals[0]}'`);
   if (!values.data) throw new UsageError("backtest: --data FILE is required (make one with 'ringfence record synthetic')");
   if (!values.strategy?.length) throw new UsageError("backtest: at least one --strategy MODULE.wasm is required");
+  if (values.html === "") throw new UsageError("backtest: --html needs a FILE");
   const fuel = values.fuel === undefined ? undefined : intFlag("backtest", "fuel", values.fuel, 0, 1);
   const params = parseParams("backtest", values.param ?? []);
   const risk = parseRisk("backtest", values.risk ?? []);
@@ -33,13 +39,20 @@ export async function run(argv: string[]): Promise<number> {
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
   const workers = values.workers === undefined ? 0 : intFlag("backtest", "workers", values.workers, 0, 1);
   if (workers > 64) throw new UsageError("backtest: --workers must be ≤ 64");
-  if (workers > 0 && (values.audit || values.logs)) throw new UsageError("backtest: --audit and --logs need the in-process backtest (omit --workers)");
+  if (workers > 0 && (values.audit || values.logs || values.html !== undefined)) throw new UsageError("backtest: --audit, --logs and --html need the in-process backtest (omit --workers)");
   if (workers > 0) {
     const report = await runWorkerBacktest({ recording, strategies, workers, workerScript: workerScriptPath() });
     process.stdout.write(values.json ? JSON.stringify(report) + "\n" : formatSummary(report) + "\n");
     return 0;
   }
-  const { report, auditLogs } = runBacktest({ recording, strategies, logSink: values.logs ? stderrLogSink : undefined });
+  const html = values.html;
+  const { report, auditLogs } = runBacktest({
+    recording,
+    strategies,
+    logSink: values.logs ? stderrLogSink : undefined,
+    // Chart series only when a page will show them: the plain run stays as it was.
+    ...(html !== undefined ? { seriesPoints: HTML_SERIES_POINTS } : {}),
+  });
   if (values.audit) {
     try {
       writeFileSync(values.audit, encodeAuditFile(auditLogs));
@@ -47,6 +60,27 @@ export async function run(argv: string[]): Promise<number> {
       throw new InputError(`backtest: cannot write audit file '${values.audit}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
     }
   }
-  process.stdout.write(values.json ? JSON.stringify(report) + "\n" : formatSummary(report) + "\n");
+  if (html !== undefined) {
+    const page = renderHtmlReport(report, {
+      title: `ringfence backtest: ${basename(values.data)}`,
+      data: values.data,
+      generatedBy: "ringfence backtest",
+      instruments: recording.header.instruments,
+    });
+    // Temp file + rename: a half-written page never has the name.
+    const sink = new TempFileSink(html);
+    sink.write(Buffer.from(page, "utf8"));
+    sink.end();
+  }
+  // The series belong to the page; --json prints the same report with or without --html.
+  const printed = html === undefined ? report : withoutSeries(report);
+  process.stdout.write(values.json ? JSON.stringify(printed) + "\n" : formatSummary(printed) + "\n");
   return 0;
+}
+
+/** Points per strategy chart in --html pages. */
+const HTML_SERIES_POINTS = 2000;
+
+function withoutSeries(report: BacktestReport): BacktestReport {
+  return { ...report, strategies: report.strategies.map(({ series: _series, ...rest }) => rest) };
 }

@@ -8,7 +8,9 @@ import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
 import { intFlag, parseCommandArgs } from "../args.ts";
+import { existsSync } from "node:fs";
 import { UsageError } from "../errors.ts";
+import { writeSession } from "../../replay/session.ts";
 import { workerScriptPath } from "../builtPaths.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
 
@@ -29,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     risk: { type: "string", multiple: true },
     fuel: { type: "string" },
     json: { type: "boolean" },
+    record: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`run: unexpected argument '${positionals[0]}'`);
   if (!values.strategy?.length) throw new UsageError("run: at least one --strategy MODULE.wasm is required");
@@ -48,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   const sandbox = parseSandbox("run", values.fuel === undefined ? undefined : intFlag("run", "fuel", values.fuel, 0, 1));
   const params = parseParams("run", values.param ?? []);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
+  if (values.record !== undefined && existsSync(values.record)) throw new UsageError(`run: --record '${values.record}' already exists; choose a new session name`);
   const view = values.json ? null : new TerminalView(process.stderr);
   const report = await runLive({
     recording, strategies, workers, wait,
@@ -55,8 +59,17 @@ export async function run(argv: string[]): Promise<number> {
     durationMs: durationS * 1000, ratePerSec: rate, workerScript: workerScriptPath(),
     onTick: view ? (t, ms) => view.draw(t, ms) : undefined,
     viewEveryMs: process.stderr.isTTY ? 250 : 1000,
+    record: values.record !== undefined,
   });
-  if (values.json) process.stdout.write(JSON.stringify(report) + "\n");
+  const { capture, ...printable } = report;
+  if (values.record !== undefined && capture) {
+    writeSession(values.record, {
+      recording, strategies, capture,
+      config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate },
+    });
+    process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies (replay with 'ringfence replay ${values.record}')\n`);
+  }
+  if (values.json) process.stdout.write(JSON.stringify(printable) + "\n");
   else {
     const t = report.telemetry;
     process.stdout.write(`events ${report.events} in ${t.wallMs} ms (${t.eventsPerSec} ev/s), ${t.workers} worker(s), wait ${t.wait}; tick→order p50 ${t.tickToOrder.p50Ns} ns p99 ${t.tickToOrder.p99Ns} ns; gaps ${t.gapRecords}\n`);

@@ -129,3 +129,22 @@ describe("broadcast ring", () => {
     expect(SLOT_WORDS).toBe(18);
   });
 });
+
+describe("broadcast ring batch bookkeeping", () => {
+  it("batchFirst names the first record of a batch even when a lap is detected right after it", () => {
+    const spinWait = new BusySpinWait();
+    const sab = createBroadcastRing(4, 1, RingPolicy.Live);
+    const pub = new BroadcastPublisher(sab, spinWait);
+    const reader = new BroadcastReader(sab, 0, spinWait);
+    const dst = new Int32Array(EVENT_RECORD_WORDS * 8);
+    for (let s = 0; s < 3; s++) pub.publish(record(s), 0);
+    // Overwrite slot of seq 1 as if the publisher lapped it mid-batch.
+    const w = new Int32Array(sab);
+    Atomics.store(w, slotsWord(1) + 1 * SLOT_WORDS, 2 * 5 + 1);
+    const n = reader.pollBatch(dst, 8);
+    expect(n).toBe(1);
+    expect(reader.batchFirst).toBe(0);
+    expect(dst[EventWord.seqLo]).toBe(0);
+    expect(reader.cursor).not.toBe(1); // resynced past the lap
+  });
+});

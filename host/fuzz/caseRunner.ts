@@ -1,0 +1,127 @@
+/**
+ * Runs one fuzz case through the real pipeline — admission, metering,
+ * compile, sandbox, risk, venue, audit — beside example strategies, twice,
+ * and checks every invariant (violation.ts). Invariant 1 lives here:
+ * whatever the module does, the only things that may come out of the
+ * pipeline are a typed admission rejection, a typed metering refusal, or a
+ * report (with at most one typed fault); anything thrown is a violation,
+ * caught and reported, never rethrown. Synchronous; allocates freely.
+ */
+import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
+import { riskLimits } from "../risk/riskLimits.ts";
+import { sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
+import { AdmissionRejected, prepareModule, type PreparedModule } from "../sandbox/preparedModule.ts";
+import { failedReportChecks, mismatch, type Outcome } from "./expectation.ts";
+import type { FuzzCase } from "./fuzzCase.ts";
+import type { FuzzEnvironment, Neighbour } from "./fuzzEnvironment.ts";
+import { checkAudit, checkEvents, checkFaultTyped, checkIsolation, checkResources, checkRiskGate, checkSameRun } from "./invariants.ts";
+import { Invariant, type Violation } from "./violation.ts";
+import { CaseTooExpensive, RunawayHostLoop, runWitnessed, type WitnessedRun } from "./witnessedRun.ts";
+
+export interface CaseResult {
+  readonly name: string;
+  readonly origin: FuzzCase["origin"];
+  readonly generator: string;
+  readonly outcome: Outcome;
+  /** The hostile strategy's report (absent when it never ran). */
+  readonly report?: StrategyReport;
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * Metering refusals that are limits, not bugs: the module is admitted but
+ * too deep for the recursive rewrite. Any other metering error on an
+ * admitted module means admission and metering disagree: a violation.
+ */
+const TYPED_METERING_REFUSALS = [/^expressions nested too deeply to meter$/];
+
+export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
+  const violations: Violation[] = [];
+  const done = (outcome: Outcome, report?: StrategyReport): CaseResult => {
+    if (c.origin === "corpus") {
+      const m = mismatch(c.expect, outcome);
+      if (m !== null) violations.push({ invariant: Invariant.Expectation, message: m });
+      if (c.reportChecks.length > 0) for (const f of failedReportChecks(c.reportChecks, report)) violations.push({ invariant: Invariant.Expectation, message: f });
+    }
+    return { name: c.name, origin: c.origin, generator: c.generator, outcome, ...(report ? { report } : {}), violations };
+  };
+  const escaped = (stage: string, e: unknown): CaseResult => {
+    const message = `${stage} threw ${errorLine(e)}`;
+    violations.push({ invariant: Invariant.HostSurvives, message });
+    return done({ kind: "host_error", message });
+  };
+
+  // Corpus headers are ours: a bad override is an authoring error and may throw.
+  const sandbox = sandboxLimits({ ...env.sandbox, ...c.sandbox });
+  const risk = riskLimits({ ...env.risk, ...c.risk });
+
+  let prepared: PreparedModule;
+  try {
+    prepared = prepareModule(c.bytes, sandbox, c.name);
+  } catch (e) {
+    if (e instanceof AdmissionRejected) {
+      const codes = e.reasons.map((r) => r.code);
+      if (codes.includes("internal")) violations.push({ invariant: Invariant.HostSurvives, message: `admission hit an internal error: ${oneLine(e.reasons.find((r) => r.code === "internal")!.message)}` });
+      if (e.reasons.some((r) => /[\r\n]/.test(r.message))) violations.push({ invariant: Invariant.HostSurvives, message: "an admission reason is not one line" });
+      if (codes.length === 0) violations.push({ invariant: Invariant.HostSurvives, message: "admission rejected the module without a reason" });
+      return done({ kind: "rejected", codes });
+    }
+    if ((e as Error)?.name === "MeteringError") {
+      const message = oneLine((e as Error).message);
+      if (!TYPED_METERING_REFUSALS.some((re) => re.test(message))) violations.push({ invariant: Invariant.HostSurvives, message: `admitted, but metering failed: ${message}` });
+      return done({ kind: "meter_refused", message });
+    }
+    return escaped("prepareModule", e);
+  }
+
+  const hostile: StrategySpec = { label: c.name, prepared, params: new Map(Object.entries(c.params)), risk, sandbox };
+  const k = Math.min(c.neighbours, env.neighbours.length);
+  const chosen: Neighbour[] = [];
+  for (let j = 0; j < k; j++) chosen.push(env.neighbours[(c.slot + j) % env.neighbours.length]);
+  const at = c.slot % (k + 1);
+  const specs = chosen.map((n) => n.spec);
+  specs.splice(at, 0, hostile);
+
+  let a: WitnessedRun;
+  let b: WitnessedRun;
+  try {
+    a = runWitnessed(env.recording, specs);
+    b = runWitnessed(env.recording, specs);
+  } catch (e) {
+    if (e instanceof CaseTooExpensive) return done({ kind: "too_expensive", message: e.message });
+    if (e instanceof RunawayHostLoop) {
+      violations.push({ invariant: Invariant.HostSurvives, message: e.message });
+      return done({ kind: "host_error", message: e.message });
+    }
+    return escaped("the backtest", e);
+  }
+
+  const report = a.run.report.strategies[at];
+  for (let s = 0; s < specs.length; s++) {
+    const r = a.run.report.strategies[s];
+    const w = a.witnesses[s];
+    const label = s === at ? "hostile" : `neighbour ${r.module}`;
+    violations.push(...checkRiskGate(label, r, w), ...checkEvents(label, w), ...checkResources(label, r, w, specs[s].sandbox), ...checkFaultTyped(label, r));
+    if (s !== at) violations.push(...checkIsolation(r.module, r, chosen[s < at ? s : s - 1].solo));
+  }
+  violations.push(...checkAudit(a), ...checkSameRun(a, b));
+
+  const f = report.faults[0];
+  const outcome: Outcome = f ? { kind: "fault", fault: { kind: f.kind, callback: f.callback, atEvent: f.atEvent, message: f.message } } : { kind: "healthy" };
+  return done(outcome, report);
+}
+
+/** Limits a case runs under (for reports and reproducers). */
+export function caseSandbox(c: FuzzCase, env: FuzzEnvironment): SandboxLimits {
+  return sandboxLimits({ ...env.sandbox, ...c.sandbox });
+}
+
+function oneLine(s: string): string {
+  const t = s.split(/[\r\n]/)[0];
+  return t.length > 200 ? `${t.slice(0, 197)}...` : t;
+}
+
+function errorLine(e: unknown): string {
+  const name = (e as Error)?.name ?? typeof e;
+  return `${name}: ${oneLine(String((e as Error)?.message ?? e))}`;
+}
