@@ -20,6 +20,13 @@ function findInDist(rel: string): string | null {
   return null;
 }
 
+/** Any built file under dist/, or a one-line error naming `what`. */
+export function findBuilt(rel: string, what: string): string {
+  const p = findInDist(rel);
+  if (p === null) throw new InputError(`${what} is not built: run 'npm run build' first`);
+  return p;
+}
+
 /** dist/strategyWorker.worker.mjs */
 export function workerScriptPath(): string {
   const p = findInDist("strategyWorker.worker.mjs");

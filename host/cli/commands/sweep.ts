@@ -1,0 +1,73 @@
+/**
+ * `ringfence sweep --strategy X.wasm --data FILE --param name=v1,v2,… [--param …]
+ *  [--risk name=v …] [--fuel N] [--threads N] [--json]`
+ */
+import { basename } from "node:path";
+import { formatFixed } from "../../backtest/summary.ts";
+import { readRecordingFile } from "../../feed/recording.ts";
+import { parseGrid } from "../../sweep/grid.ts";
+import { runSweep, type SweepResult } from "../../sweep/sweep.ts";
+import { intFlag, parseCommandArgs } from "../args.ts";
+import { findBuilt } from "../builtPaths.ts";
+import { UsageError } from "../errors.ts";
+import { loadStrategy, parseRisk, parseSandbox } from "../strategyArgs.ts";
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("sweep", argv, {
+    strategy: { type: "string" },
+    data: { type: "string" },
+    param: { type: "string", multiple: true },
+    risk: { type: "string", multiple: true },
+    fuel: { type: "string" },
+    threads: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw new UsageError(`sweep: unexpected argument '${positionals[0]}'`);
+  if (!values.strategy) throw new UsageError("sweep: --strategy MODULE.wasm is required");
+  if (!values.data) throw new UsageError("sweep: --data FILE is required");
+  if (!values.param?.length) throw new UsageError("sweep: at least one --param name=v1,v2,… is required");
+  let grid;
+  try {
+    grid = parseGrid(values.param);
+  } catch (e) {
+    throw new UsageError(`sweep: ${(e as Error).message}`);
+  }
+  const threads = values.threads === undefined ? undefined : intFlag("sweep", "threads", values.threads, 1, 1);
+  const risk = parseRisk("sweep", values.risk ?? []);
+  const sandbox = parseSandbox("sweep", values.fuel === undefined ? undefined : intFlag("sweep", "fuel", values.fuel, 0, 1));
+  readRecordingFile(values.data); // fail fast, with the reader's one-line message, before starting the pool
+  const spec = loadStrategy(values.strategy, new Map(), risk, sandbox);
+  const total = grid.reduce((n, a) => n * a.values.length, 1);
+  const progress = values.json ? undefined : progressBar(total);
+  const result = await runSweep({
+    dataPath: values.data, label: basename(values.strategy), module: spec.prepared.bytes!, grid, risk, sandbox,
+    workerScript: findBuilt("sweep.worker.mjs", "the sweep worker"), threads, onProgress: progress,
+  });
+  process.stdout.write(values.json ? JSON.stringify(result) + "\n" : formatSweep(result) + "\n");
+  return 0;
+}
+
+function progressBar(total: number): (done: number, total: number) => void {
+  const tty = process.stderr.isTTY;
+  let lastPct = -1;
+  return (done) => {
+    const pct = Math.floor((100 * done) / total);
+    if (pct === lastPct && done !== total) return;
+    lastPct = pct;
+    const bar = "#".repeat(Math.round(pct / 5)).padEnd(20, ".");
+    if (tty) process.stderr.write(`\r[${bar}] ${done}/${total} points${done === total ? "\n" : ""}`);
+    else if (pct % 25 === 0 || done === total) process.stderr.write(`[${bar}] ${done}/${total} points\n`);
+  };
+}
+
+export function formatSweep(r: SweepResult): string {
+  const names = r.rows.length ? Object.keys(r.rows[0].params) : [];
+  const head = ["rank", ...names, "pnl", "sharpe", "maxDD", "orders", "fills", "rejects", "faults"];
+  const rows = r.rows.map((row) => [
+    String(row.rank), ...names.map((n) => String(row.params[n])), formatFixed(row.pnl, row.pnlDecimals), row.sharpe.toFixed(2),
+    formatFixed(row.maxDrawdown, row.pnlDecimals), String(row.orders), String(row.fills), String(row.rejects), row.fault ?? "-",
+  ]);
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((x) => x[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padStart(widths[c])).join("  ");
+  return [`sweep: ${r.points} points over ${r.events} events, ranked by PnL then Sharpe`, line(head), ...rows.map(line)].join("\n");
+}
