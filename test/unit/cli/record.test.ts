@@ -57,7 +57,7 @@ describe("ringfence record synthetic", () => {
   it("refuses bad flags with one usage line (exit 2)", () => {
     const cases: [string[], RegExp][] = [
       [["record"], /record: expected exactly one source/],
-      [["record", "csv", "--seed", "1", "--events", "1", "-o", "x"], /record: unknown source 'csv', expected 'synthetic'/],
+      [["record", "ftp", "--seed", "1", "--events", "1", "-o", "x"], /record: unknown source 'ftp', expected 'synthetic' or 'csv'/],
       [["record", "synthetic", "--events", "10", "-o", "x"], /record: --seed N is required/],
       [["record", "synthetic", "--seed", "1", "-o", "x"], /record: --events N is required/],
       [["record", "synthetic", "--seed", "1", "--events", "10"], /record: -o FILE is required/],
