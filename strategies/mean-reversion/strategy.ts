@@ -8,7 +8,7 @@
 
 import {
   abs64, cancelTimer, denialName, isDenied, isqrt, logLine, marketEvent, orderEvent, param, paramInRange,
-  position, setTimer, timerEvent, tradeMarket, MAX_TIMER_DELAY_US,
+  position, setTimer, Side, timerEvent, tradeMarket, MAX_TIMER_DELAY_US,
 } from "ringfence";
 export * from "ringfence/exports";
 
@@ -35,6 +35,12 @@ let sumSq: i64 = 0;
 
 let pendingId: i32 = 0;
 let timerId: i32 = 0;
+/**
+ * Our position, kept from our own fills (every fill reaches rf_on_order), so
+ * the tick path never needs a read_position host call — each host call is
+ * audited and costs fuel.
+ */
+let posLots: i64 = 0;
 /** Tag of the current position's time stop; a timer with an older tag is stale. */
 let entryTag: u32 = 0;
 
@@ -108,7 +114,7 @@ function decide(mid: i64): void {
   const meanTicks = baseTicks + (meanF >> FRAC);
 
   const inst = <u32>instrument;
-  const pos = position(inst).lots;
+  const pos = posLots;
   if (pos == 0) {
     if (xF < meanF - bandF) enter(inst, qtyLots, mid, meanTicks);
     else if (allowShort && xF > meanF + bandF) enter(inst, -qtyLots, mid, meanTicks);
@@ -152,6 +158,7 @@ function send(inst: u32, delta: i64): bool {
 
 export function rf_on_order(): void {
   const e = orderEvent();
+  if (e.isFill && <i64>e.instrument == instrument) posLots += e.side == Side.Buy ? e.fillLots : -e.fillLots;
   if (pendingId == 0 || e.orderId != pendingId) return;
   if ((e.isFill && e.leavesLots == 0) || e.isDone) pendingId = 0;
 }
@@ -162,7 +169,7 @@ export function rf_on_timer(): void {
   timerId = 0;
   if (t.tag != entryTag || instrument < 0) return;
   const inst = <u32>instrument;
-  const pos = position(inst).lots;
+  const pos = posLots;
   if (pos == 0 || pendingId != 0) return;
   logLine().text("time stop: position ").int(pos).info();
   send(inst, -pos);
