@@ -19,6 +19,8 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   sweep: { load: () => import("./commands/sweep.ts"), summary: "sweep --strategy X.wasm --data FILE --param name=v1,v2,… [...] [--threads N] [--json]: parameter grid on a piscina pool" },
   replay: { load: () => import("./commands/replay.ts"), summary: "replay SESSION [--json]: re-execute a recorded live session and check every decision" },
   audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },
+  serve: { load: () => import("./commands/serve.ts"), summary: "serve [--port P] [--host H] [--data DIR]: the multi-tenant upload service and dashboard (docs/service.md)" },
+  keys: { load: () => import("./commands/keys.ts"), summary: "keys create --data DIR --tenant T --role quant|risk|admin | keys list|revoke --data DIR: API keys for serve" },
   bench: { load: () => import("./commands/bench.ts"), summary: "bench fuel|admission|backtest [--json]" },
 };
 

@@ -1,0 +1,88 @@
+/**
+ * Runs uploaded AssemblyScript through the compiler, one fresh worker per
+ * compile, at most `concurrency` at once (the rest wait their turn in a
+ * bounded queue). Each worker gets V8 heap limits (resourceLimits) and a
+ * wall-clock deadline that starts when it starts, not when it was queued;
+ * past the deadline it is terminated. asc's Binaryen backend keeps its heap
+ * in a WebAssembly memory, which V8's heap limits do not cover: the deadline
+ * is what bounds a compile that balloons there.
+ */
+import { Worker } from "node:worker_threads";
+import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
+
+export interface CompileLimits {
+  /** Wall time one compile may take, from its worker's start. */
+  readonly timeoutMs: number;
+  /** V8 old-generation heap of a compile worker, MiB. */
+  readonly maxHeapMb: number;
+  /** Compiles running at once. */
+  readonly concurrency: number;
+  /** Compiles waiting for a slot; one more is refused (busy). */
+  readonly maxQueued: number;
+}
+
+export const DEFAULT_COMPILE_LIMITS: CompileLimits = Object.freeze({ timeoutMs: 30_000, maxHeapMb: 512, concurrency: 1, maxQueued: 8 });
+
+export type CompileResult =
+  | CompileOutcome
+  | { readonly ok: false; readonly limit: "timeout" | "memory" | "busy" | "crashed"; readonly message: string; readonly diagnostics: readonly string[] };
+
+export class CompileRunner {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly live = new Set<Worker>();
+  private closed = false;
+
+  constructor(private readonly workerScript: string, private readonly limits: CompileLimits = DEFAULT_COMPILE_LIMITS) {}
+
+  async compile(job: CompileJob): Promise<CompileResult> {
+    if (this.closed) return { ok: false, limit: "busy", message: "the service is shutting down", diagnostics: [] };
+    if (this.running >= this.limits.concurrency) {
+      if (this.waiting.length >= this.limits.maxQueued) {
+        return { ok: false, limit: "busy", message: `too many compiles waiting (${this.limits.maxQueued}); try again shortly`, diagnostics: [] };
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running++;
+    try {
+      return await this.runOne(job);
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private runOne(job: CompileJob): Promise<CompileResult> {
+    return new Promise((resolve) => {
+      const worker = new Worker(this.workerScript, {
+        workerData: job,
+        resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },
+        stdout: true,
+        stderr: true,
+      });
+      this.live.add(worker);
+      let settled = false;
+      const finish = (r: CompileResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.live.delete(worker);
+        void worker.terminate();
+        resolve(r);
+      };
+      const timer = setTimeout(() => finish({
+        ok: false, limit: "timeout", message: `compile took longer than ${this.limits.timeoutMs} ms and was stopped`, diagnostics: [],
+      }), this.limits.timeoutMs);
+      worker.once("message", (m: CompileOutcome) => finish(m));
+      worker.once("error", (e: Error & { code?: string }) => finish(e.code === "ERR_WORKER_OUT_OF_MEMORY"
+        ? { ok: false, limit: "memory", message: `compile used more than the ${this.limits.maxHeapMb} MiB heap limit and was stopped`, diagnostics: [] }
+        : { ok: false, limit: "crashed", message: `the compiler failed: ${(e?.message ?? String(e)).split("\n")[0]}`, diagnostics: [] }));
+      worker.once("exit", (code) => finish({ ok: false, limit: "crashed", message: `the compile worker exited with code ${code}`, diagnostics: [] }));
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.live].map((w) => w.terminate()));
+  }
+}

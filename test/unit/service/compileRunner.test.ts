@@ -1,0 +1,38 @@
+/**
+ * The compile runner's limits, with the real compile worker (dist/): a
+ * deadline terminates the worker, a tiny heap limit stops it, the queue is
+ * bounded, and a normal compile still works afterwards.
+ */
+import { describe, expect, it } from "vitest";
+import { CompileRunner } from "../../../host/service/compile/compileRunner.ts";
+import { distPath } from "../../support/dist.ts";
+
+const SOURCE = 'export * from "ringfence/exports";\n';
+
+describe("CompileRunner", () => {
+  it("stops a compile at its deadline and one over its heap limit", async () => {
+    const script = distPath("serviceCompile.worker.mjs");
+    const slow = new CompileRunner(script, { timeoutMs: 1, maxHeapMb: 512, concurrency: 1, maxQueued: 1 });
+    const t = await slow.compile({ source: SOURCE, name: "s" });
+    expect(t).toMatchObject({ ok: false, limit: "timeout" });
+    await slow.close();
+
+    const tiny = new CompileRunner(script, { timeoutMs: 60_000, maxHeapMb: 4, concurrency: 1, maxQueued: 1 });
+    const m = await tiny.compile({ source: SOURCE, name: "s" });
+    expect(m.ok).toBe(false);
+    expect(m).toMatchObject({ ok: false, limit: "memory" });
+    await tiny.close();
+  });
+
+  it("refuses a compile when the queue is full, and compiles normally", async () => {
+    const runner = new CompileRunner(distPath("serviceCompile.worker.mjs"), { timeoutMs: 60_000, maxHeapMb: 512, concurrency: 1, maxQueued: 1 });
+    const results = await Promise.all([0, 1, 2].map((i) => runner.compile({ source: SOURCE, name: `s${i}` })));
+    // One runs, one waits, the third finds the queue full.
+    expect(results.map((r) => (r.ok ? "ok" : "limit" in r ? r.limit : r.message))).toEqual(["ok", "ok", "busy"]);
+    for (const r of results) if (r.ok) expect(Array.from(r.wasm.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
+    const bad = await runner.compile({ source: "export function (", name: "bad" });
+    expect(bad).toMatchObject({ ok: false });
+    expect(bad.ok === false && !("limit" in bad) ? bad.message : "").toMatch(/<upload>\/bad\.ts:1:\d+: error/);
+    await runner.close();
+  });
+});
