@@ -15,7 +15,13 @@ export interface HostCallSpec {
   readonly name: string;
   readonly params: readonly WasmValType[];
   readonly results: readonly WasmValType[];
-  /** Fuel charged per call, on top of the guest's own instructions. */
+  /**
+   * Fuel charged per call, on top of the guest's own instructions. Priced
+   * to what the call costs the HOST (validation, risk, venue, one audit
+   * append with a SHA-256: ~1-2 µs), at roughly 1 fuel per ns of guest code,
+   * so a callback's fuel budget bounds its host time too — found by the
+   * fuzzer: at 10 fuel an event_time storm took seconds of host time.
+   */
   readonly fuel: number;
   readonly doc: string;
 }
@@ -34,25 +40,25 @@ export const MAX_PENDING_TIMERS = 64;
 export const MAX_TIMER_DELAY_US = 0x7fffffff; // ~35.8 minutes
 
 export const HOST_CALLS: readonly HostCallSpec[] = Object.freeze([
-  { name: "submit_order", params: ["i32"], results: ["i32"], fuel: 200,
+  { name: "submit_order", params: ["i32"], results: ["i32"], fuel: 2000,
     doc: "submit_order(req_ptr) -> order id > 0, or -Denial when risk refuses." },
-  { name: "cancel_order", params: ["i32"], results: ["i32"], fuel: 100,
+  { name: "cancel_order", params: ["i32"], results: ["i32"], fuel: 1000,
     doc: "cancel_order(order_id) -> 0, or HostStatus.UnknownOrder / OrderNotWorking." },
-  { name: "read_position", params: ["i32", "i32"], results: ["i32"], fuel: 50,
+  { name: "read_position", params: ["i32", "i32"], results: ["i32"], fuel: 1000,
     doc: "read_position(instrument, out_ptr) writes a PositionRecord -> 0 or UnknownInstrument." },
-  { name: "read_orders", params: ["i32", "i32"], results: ["i32"], fuel: 50,
+  { name: "read_orders", params: ["i32", "i32"], results: ["i32"], fuel: 1000,
     doc: "read_orders(out_ptr, max) writes up to max OrderViews, returns the number of working orders." },
-  { name: "event_time", params: ["i32"], results: ["i32"], fuel: 10,
+  { name: "event_time", params: ["i32"], results: ["i32"], fuel: 500,
     doc: "event_time(out_ptr) writes the current event time (i64 ns) -> 0." },
-  { name: "set_timer", params: ["i32", "i32"], results: ["i32"], fuel: 100,
+  { name: "set_timer", params: ["i32", "i32"], results: ["i32"], fuel: 1000,
     doc: "set_timer(delay_us, tag) -> timer id > 0, or TooManyTimers." },
-  { name: "cancel_timer", params: ["i32"], results: ["i32"], fuel: 50,
+  { name: "cancel_timer", params: ["i32"], results: ["i32"], fuel: 500,
     doc: "cancel_timer(timer_id) -> 0 or UnknownTimer." },
-  { name: "log", params: ["i32", "i32", "i32"], results: ["i32"], fuel: 100,
+  { name: "log", params: ["i32", "i32", "i32"], results: ["i32"], fuel: 1000,
     doc: "log(level, ptr, len) UTF-8 text -> 0, or LogDropped over the per-callback budget." },
-  { name: "param", params: ["i32", "i32", "i32"], results: ["i32"], fuel: 100,
+  { name: "param", params: ["i32", "i32", "i32"], results: ["i32"], fuel: 1000,
     doc: "param(key_ptr, key_len, out_ptr) writes the i64 config value -> 0, or NotFound." },
-  { name: "instrument_info", params: ["i32", "i32"], results: ["i32"], fuel: 50,
+  { name: "instrument_info", params: ["i32", "i32"], results: ["i32"], fuel: 500,
     doc: "instrument_info(instrument, out_ptr) writes an InstrumentInfo -> 0 or UnknownInstrument." },
   { name: "abort", params: ["i32", "i32", "i32", "i32"], results: [], fuel: 0,
     doc: "abort(msg_ptr, file_ptr, line, col): the guest gives up; an `abort` fault. AssemblyScript's abort maps here." },

@@ -62,7 +62,14 @@ export function verifyModule(bytes: Uint8Array, limits: AdmissionLimits = DEFAUL
   let codeId = "";
   try {
     codeId = createHash("sha256").update(bytes).digest("hex");
-    return check(bytes, limits, codeId);
+    const result = check(bytes, limits, codeId);
+    // Messages quote guest-chosen names (imports, exports): whatever a rule
+    // put in them, a person sees one printable line (no newlines, no terminal escapes).
+    return {
+      ...result,
+      reasons: result.reasons.map((r) => ({ code: r.code, message: oneLine(r.message) })),
+      notes: result.notes.map(oneLine),
+    };
   } catch (e) {
     return { admitted: false, codeId, reasons: [{ code: AdmissionCode.internal, message: `admission check failed internally: ${firstLine(e)}` }], notes: [], hasStart: false };
   }

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },
   serve: { load: () => import("./commands/serve.ts"), summary: "serve [--port P] [--host H] [--data DIR]: the multi-tenant upload service and dashboard (docs/service.md)" },
   keys: { load: () => import("./commands/keys.ts"), summary: "keys create --data DIR --tenant T --role quant|risk|admin | keys list|revoke --data DIR: API keys for serve" },
+  fuzz: { load: () => import("./commands/fuzz.ts"), summary: "fuzz [--seconds N] [--seed S] [--json]: isolation fuzzing (hostile corpus, generated and mutated modules)" },
   bench: { load: () => import("./commands/bench.ts"), summary: "bench fuel|admission|backtest [--json]" },
 };
 

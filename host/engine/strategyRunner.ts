@@ -181,7 +181,10 @@ export class StrategyRunner implements HostContext, RiskView {
     const timeNs = ((words[at + EventWord.timeHi] | 0) - this.originHi) * TWO_32 + (words[at + EventWord.timeLo] >>> 0);
     this.venue.onMarket(words, at);
     if (this.queue.length > 0) this.drainQueue();
-    while (this.alive && this.timers.nextDueNs() <= timeNs) this.fireTimer();
+    // Fire only the timers already pending: one re-armed from rf_on_timer
+    // (even with delay 0) waits for the next market event, so a guest cannot
+    // spin the host in an endless chain of cheap timer callbacks.
+    for (let due = this.timers.pending; due > 0 && this.alive && this.timers.nextDueNs() <= timeNs; due--) this.fireTimer();
     this.timeNs = timeNs;
     if (!this.alive) return;
     this.invoke(Callback.Market, words, at);

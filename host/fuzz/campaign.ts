@@ -71,6 +71,8 @@ export interface CampaignSummary {
   readonly outcomes: Record<string, number>;
   /** Generator slots that produced nothing (wasm-opt failures). */
   readonly skipped: number;
+  /** Generator errors (bugs in the fuzzer, not the host), one line each. */
+  readonly harnessErrors: readonly string[];
   /** Violations of corpus cases marked `known-bug` (reported, but not failures). */
   readonly knownViolations: readonly FoundViolation[];
   readonly violations: readonly FoundViolation[];
@@ -124,6 +126,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   const violations: FoundViolation[] = [];
   const knownViolations: FoundViolation[] = [];
   const corpusResults: CaseResult[] = [];
+  const harnessErrors: string[] = [];
 
   const nextJob = (): Job | null => {
     if (fatal !== null) return null;
@@ -203,6 +206,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
         byGenerator,
         outcomes,
         skipped: counts.skipped,
+        harnessErrors,
         knownViolations,
         violations,
         elapsedMs: now - startMs,
@@ -269,7 +273,10 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
             if (slot.timer) clearTimeout(slot.timer);
             slot.timer = null;
             if (m.type === "result") record(m.result, slot.job, slot.started);
-            else counts.skipped++;
+            else {
+              counts.skipped++;
+              if (m.reason) harnessErrors.push(m.reason);
+            }
             return dispatch(slot);
           case "fatal":
             fatal ??= m.message;
@@ -306,9 +313,14 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
   });
 }
 
-/** Invariant and message with numbers and the strategy's position blanked: the same bug met by two cases. */
+/**
+ * Invariant and message with numbers, quoted names and the strategy's
+ * position blanked: the same bug met by two cases (e.g. an admission reason
+ * with a raw control character, whichever reason code carried it).
+ */
 function signature(v: Violation): string {
-  return `${v.invariant}|${v.message.replace(/^(hostile|strategy \d+ \([^)]*\)): /, "").replace(/-?\d+/g, "#")}`;
+  const m = v.message.replace(/^(hostile|strategy \d+ \([^)]*\)): /, "").replace(/'[^']*'/g, "'_'").replace(/-?\d+/g, "#");
+  return `${v.invariant}|${m}`;
 }
 
 /** One line per violation: `[invariant] case: message`. */

@@ -54,8 +54,10 @@ export class CaseFactory {
     const n = this.env.neighbours.length;
     return {
       ...baseCase(name, kind === "mutate" ? "mutated" : "generated", kind, made.bytes, made.note),
-      neighbours: n === 0 ? 0 : 1 + (index >>> 2) % n,
-      slot: (index >>> 1) % 4,
+      // One neighbour, rotating through the examples (and the hostile strategy's position before or
+      // after it): each neighbour costs as much as the case again, and one is enough to be disturbed.
+      neighbours: n === 0 ? 0 : 1,
+      slot: (index >>> 2) % (2 * n),
     };
   }
 }

@@ -9,12 +9,12 @@
  */
 import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
-import { sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
+import { sandboxLimits } from "../sandbox/limits.ts";
 import { AdmissionRejected, prepareModule, type PreparedModule } from "../sandbox/preparedModule.ts";
 import { failedReportChecks, mismatch, type Outcome } from "./expectation.ts";
 import type { FuzzCase } from "./fuzzCase.ts";
 import type { FuzzEnvironment, Neighbour } from "./fuzzEnvironment.ts";
-import { checkAudit, checkEvents, checkFaultTyped, checkIsolation, checkResources, checkRiskGate, checkSameRun } from "./invariants.ts";
+import { checkAudit, checkEvents, checkFaultTyped, checkIsolation, checkResources, checkRiskGate, checkSameReport } from "./invariants.ts";
 import { Invariant, type Violation } from "./violation.ts";
 import { CaseTooExpensive, RunawayHostLoop, runWitnessed, type WitnessedRun } from "./witnessedRun.ts";
 
@@ -62,7 +62,9 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
     if (e instanceof AdmissionRejected) {
       const codes = e.reasons.map((r) => r.code);
       if (codes.includes("internal")) violations.push({ invariant: Invariant.HostSurvives, message: `admission hit an internal error: ${oneLine(e.reasons.find((r) => r.code === "internal")!.message)}` });
-      if (e.reasons.some((r) => /[\r\n]/.test(r.message))) violations.push({ invariant: Invariant.HostSurvives, message: "an admission reason is not one line" });
+      // Reasons are printed to terminals: one line, no control characters (a guest's names must arrive escaped).
+      const raw = e.reasons.find((r) => /[\x00-\x1f\x7f]/.test(r.message));
+      if (raw) violations.push({ invariant: Invariant.HostSurvives, message: `admission reason '${raw.code}' carries a raw control character (newline, escape): it must be one printable line` });
       if (codes.length === 0) violations.push({ invariant: Invariant.HostSurvives, message: "admission rejected the module without a reason" });
       return done({ kind: "rejected", codes });
     }
@@ -82,11 +84,13 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
   const specs = chosen.map((n) => n.spec);
   specs.splice(at, 0, hostile);
 
+  // Run A: beside the neighbours. Run B: the hostile strategy alone — its report must equal run A's
+  // (invariant 7: the same result every run, and it cannot be steered by who runs beside it either).
   let a: WitnessedRun;
   let b: WitnessedRun;
   try {
     a = runWitnessed(env.recording, specs);
-    b = runWitnessed(env.recording, specs);
+    b = runWitnessed(env.recording, [hostile]);
   } catch (e) {
     if (e instanceof CaseTooExpensive) return done({ kind: "too_expensive", message: e.message });
     if (e instanceof RunawayHostLoop) {
@@ -104,16 +108,11 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
     violations.push(...checkRiskGate(label, r, w), ...checkEvents(label, w), ...checkResources(label, r, w, specs[s].sandbox), ...checkFaultTyped(label, r));
     if (s !== at) violations.push(...checkIsolation(r.module, r, chosen[s < at ? s : s - 1].solo));
   }
-  violations.push(...checkAudit(a), ...checkSameRun(a, b));
+  violations.push(...checkAudit(a), ...checkSameReport(report, b.run.report.strategies[0]));
 
   const f = report.faults[0];
   const outcome: Outcome = f ? { kind: "fault", fault: { kind: f.kind, callback: f.callback, atEvent: f.atEvent, message: f.message } } : { kind: "healthy" };
   return done(outcome, report);
-}
-
-/** Limits a case runs under (for reports and reproducers). */
-export function caseSandbox(c: FuzzCase, env: FuzzEnvironment): SandboxLimits {
-  return sandboxLimits({ ...env.sandbox, ...c.sandbox });
 }
 
 function oneLine(s: string): string {

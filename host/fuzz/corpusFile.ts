@@ -21,6 +21,8 @@
  *   base:       .mutate only: example strategy name
  *   xor:        .mutate only: `<offset>:<mask> ...` (offset < 0 counts from the end)
  *   truncate:   .mutate only: keep the first N bytes (N < 0: drop the last -N)
+ *   fixed:      one line naming a bug the case once reproduced (documentation only;
+ *               the case now runs as a regression test of its `expect:`)
  *   known-bug:  one line naming an engine bug the case reproduces and that is not
  *               fixed yet: its violations are reported as known (not failures)
  *
@@ -33,7 +35,7 @@ import { parseExpectation, parseReportChecks } from "./expectation.ts";
 
 export const CORPUS_EXTENSIONS = [".wat", ".hex", ".mutate"] as const;
 
-const KNOWN_KEYS = new Set(["tries", "expect", "report", "sandbox", "risk", "params", "neighbours", "slot", "base", "xor", "truncate", "known-bug"]);
+const KNOWN_KEYS = new Set(["tries", "expect", "report", "sandbox", "risk", "params", "neighbours", "slot", "base", "xor", "truncate", "known-bug", "fixed"]);
 
 /** Bytes of an example strategy by name (e.g. "momentum"), or undefined. */
 export type BaseResolver = (name: string) => Uint8Array | undefined;

@@ -25,11 +25,13 @@ export interface FeedOptions {
 export const DEFAULT_FUZZ_FEED: FeedOptions = Object.freeze({ seed: 5, events: 400, instruments: 2 });
 
 /**
- * Hostile strategies get a smaller fuel budget than the production default
- * (10 M per callback): a runaway loop costs ~0.2 ms instead of ~10 ms, and
- * host-call storms stay short. The examples need under 20 000 per callback.
+ * Hostile strategies get a much smaller fuel budget than the production
+ * default (10 M per callback): a runaway loop stops after ~0.1 ms instead
+ * of ~10 ms, and a strategy that spends its whole budget on every one of
+ * 400 events costs a fraction of a second, not a minute. The examples (the
+ * neighbours, which keep the defaults) need under 20 000 per callback.
  */
-export const DEFAULT_FUZZ_SANDBOX: Partial<SandboxLimits> = Object.freeze({ fuelPerCallback: 200_000, fuelForStart: 2_000_000 });
+export const DEFAULT_FUZZ_SANDBOX: Partial<SandboxLimits> = Object.freeze({ fuelPerCallback: 50_000, fuelForStart: 1_000_000 });
 
 export interface ExampleModule {
   readonly name: string;

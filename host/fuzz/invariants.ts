@@ -16,7 +16,7 @@ import { WITNESSED_CALLS, type StrategyWitness, type WitnessedCall, type Witness
 import { Invariant, type Violation } from "./violation.ts";
 
 const PAGE_BYTES = 65536;
-/** Audit entries the engine writes that are not host calls. */
+/** Audit entries the engine writes into a strategy chain that are not host calls. */
 const ENGINE_ENTRIES: ReadonlySet<string> = new Set(["fault", "quarantine", "kill_switch"]);
 const HOST_CALL_NAMES: ReadonlySet<string> = new Set(HOST_CALLS.map((c) => c.name));
 /** Faults a backtest can produce (watchdog and disconnect are live-mode only). */
@@ -89,19 +89,14 @@ export function checkFaultTyped(label: string, report: StrategyReport): Violatio
   return out;
 }
 
-/** Invariant 7 (second half): two runs of the same case give identical reports. */
-export function checkSameRun(a: WitnessedRun, b: WitnessedRun): Violation[] {
-  const x = a.run.report;
-  const y = b.run.report;
-  if (x.auditHash !== y.auditHash) return [{ invariant: Invariant.Determinism, message: `run audit hash differs between two identical runs (${x.auditHash.slice(0, 12)} vs ${y.auditHash.slice(0, 12)})` }];
-  for (let s = 0; s < x.strategies.length; s++) {
-    const p = x.strategies[s] as unknown as Record<string, unknown>;
-    const q = y.strategies[s] as unknown as Record<string, unknown>;
-    for (const key of Object.keys(p)) {
-      const u = JSON.stringify(p[key]);
-      const v = JSON.stringify(q[key]);
-      if (u !== v) return [{ invariant: Invariant.Determinism, message: `strategy ${s} (${x.strategies[s].module}): ${key} ${clip(u)} then ${clip(v)} in an identical run` }];
-    }
+/** Invariant 7 (second half): the hostile strategy's report is the same in a second run (alone). */
+export function checkSameReport(first: StrategyReport, second: StrategyReport): Violation[] {
+  const p = first as unknown as Record<string, unknown>;
+  const q = second as unknown as Record<string, unknown>;
+  for (const key of Object.keys(p)) {
+    const u = JSON.stringify(p[key]);
+    const v = JSON.stringify(q[key]);
+    if (u !== v) return [{ invariant: Invariant.Determinism, message: `hostile: ${key} ${clip(u)} beside its neighbours, ${clip(v)} in a second run alone` }];
   }
   return [];
 }
@@ -110,7 +105,7 @@ export function checkSameRun(a: WitnessedRun, b: WitnessedRun): Violation[] {
  * Invariant 4: the audit file verifies; each strategy chain's head and
  * length match its report; each chain holds exactly the host calls the
  * witness saw reach the engine, and the counters the report keeps; the run
- * chain is exactly the strategies' entries interleaved.
+ * chain commits to every strategy chain.
  */
 export function checkAudit(wr: WitnessedRun): Violation[] {
   const out: Violation[] = [];
@@ -152,23 +147,15 @@ export function checkAudit(wr: WitnessedRun): Violation[] {
     if (n("log") !== report.logs + report.logsDropped) bad(`${label}: ${n("log")} log entries, report counts ${report.logs} + ${report.logsDropped} dropped`);
     if (n("fault") !== report.faults.length || n("quarantine") !== report.faults.length) bad(`${label}: ${n("fault")} fault and ${n("quarantine")} quarantine entries for ${report.faults.length} faults`);
   }
-  // The run chain: the same entries, each tagged with its strategy, in the order they happened.
+  // The run chain (host/backtest/runChain.ts): one entry per strategy, in order, committing to its whole chain.
   const runEntries = decodeAll(runLog, bad);
-  const next = perStrategy.map(() => 0);
-  for (const e of runEntries) {
-    const s = e.strategy;
-    if (s === undefined || !Number.isInteger(s) || s < 0 || s >= perStrategy.length) {
-      bad(`run chain entry ${e.seq} names no valid strategy`);
-      break;
+  if (runEntries.length !== perStrategy.length) bad(`run chain has ${runEntries.length} entries for ${perStrategy.length} strategies`);
+  for (let s = 0; s < Math.min(runEntries.length, perStrategy.length); s++) {
+    const e = runEntries[s];
+    const r = run.report.strategies[s];
+    if (e.strategy !== s || e.call !== "strategy_chain" || e.args[0] !== s || e.args[1] !== r.auditEntries || e.detail !== `${r.codeId}:${r.auditHash}`) {
+      bad(`run chain entry ${s} does not commit to strategy ${s}'s chain (${r.auditEntries} entries, head ${r.auditHash.slice(0, 12)})`);
     }
-    const mine = perStrategy[s][next[s]++];
-    if (mine === undefined || !sameEntry(mine, e)) {
-      bad(`run chain entry ${e.seq} (${e.call}) is not strategy ${s}'s entry ${next[s] - 1}`);
-      break;
-    }
-  }
-  for (let s = 0; s < perStrategy.length && out.length === 0; s++) {
-    if (next[s] !== perStrategy[s].length) bad(`run chain holds ${next[s]} of strategy ${s}'s ${perStrategy[s].length} entries`);
   }
   return out;
 }
@@ -190,13 +177,6 @@ function decodeAll(log: AuditLog, bad: (m: string) => void): DecodedAuditEntry[]
     p += 4 + len + HASH_BYTES;
   }
   return out;
-}
-
-function sameEntry(a: DecodedAuditEntry, b: DecodedAuditEntry): boolean {
-  if (a.call !== b.call || !Object.is(a.result, b.result) || !Object.is(a.eventIndex, b.eventIndex) || !Object.is(a.timeNs, b.timeNs) || a.detail !== b.detail) return false;
-  if (a.args.length !== b.args.length) return false;
-  for (let i = 0; i < a.args.length; i++) if (!Object.is(a.args[i], b.args[i])) return false;
-  return true;
 }
 
 function clip(s: string | undefined): string {

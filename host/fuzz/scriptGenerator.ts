@@ -123,10 +123,12 @@ export class ScriptGenerator {
     if (which < 57) return `(drop (call $event_time ${this.ptr(TIME_AREA, 8, 8)}))`;
     if (which < 65) {
       const delay = this.hostile() ? this.pick([-1, -0x80000000, 0x7fffffff]) : this.pick([0, 1, 1000, 250_000, 0x7fffffff]);
-      // Short delays re-armed from rf_on_timer hit two known engine bugs (test/fuzz/corpus/timer-rearmed-*.wat:
-      // zero re-fires forever within one event, a few µs fire hundreds of times per event); generated cases
-      // stay a market-event gap (< 1 ms here) above them so they find new things instead.
-      const safeDelay = cb === "rf_on_timer" && delay >= 0 && delay < 1000 ? 1000 : delay;
+      // Short delays re-armed from rf_on_timer (or from rf_on_order, which a timer's order can reach) hit two
+      // known engine bugs (test/fuzz/corpus/timer-rearmed-*.wat: zero re-fires forever within one event, a
+      // few µs fire hundreds of times per event); generated cases stay a market-event gap (< 1 ms here)
+      // above them so that they find new things instead.
+      const rearms = cb === "rf_on_timer" || cb === "rf_on_order";
+      const safeDelay = rearms && delay >= 0 && delay < 1000 ? 1000 : delay;
       return `(global.set $r (call $set_timer (i32.const ${safeDelay}) (i32.const ${this.rng.nextU32() | 0}))) (if (i32.gt_s (global.get $r) (i32.const 0)) (then (global.set $lastTimer (global.get $r))))`;
     }
     if (which < 69) return `(drop (call $cancel_timer ${this.pick(["(global.get $lastTimer)", `(i32.const ${this.pick(EDGE_I32)})`])}))`;

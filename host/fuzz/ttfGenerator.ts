@@ -97,10 +97,15 @@ export class TtfGenerator {
     let note = `ttf ${length} B of seed`;
     if (choice < 3) {
       const limit = [100, 1_000, 10_000][choice];
-      const rearmed = rearmHangLimit(bytes, limit);
-      if (rearmed !== null) {
-        bytes = rearmed;
-        note += `, hang limit ${limit} per callback`;
+      try {
+        const rearmed = rearmHangLimit(bytes, limit);
+        if (rearmed !== null) {
+          bytes = rearmed;
+          note += `, hang limit ${limit} per callback`;
+        }
+      } catch (e) {
+        // binaryen could not read what wasm-opt wrote: keep it raw, the pipeline will have to cope with it too.
+        note += `, hang limit not re-armed (${String((e as { message?: unknown })?.message ?? e).split("\n")[0]})`;
       }
     }
     return { bytes, note };

@@ -23,6 +23,7 @@ import { EventKind } from "../abi/codes.ts";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { BacktestRun } from "../backtest/backtest.ts";
+import { buildRunChain } from "../backtest/runChain.ts";
 import { StrategyRunner, type StrategySpec } from "../engine/strategyRunner.ts";
 import type { Recording } from "../feed/recording.ts";
 import { Callback } from "../sandbox/strategyInstance.ts";
@@ -45,9 +46,10 @@ export type WitnessedCall = keyof typeof WITNESSED_CALLS;
  * Callbacks one strategy may get within one market event before the witness
  * stops the run: far above any legitimate cascade (the order throttle bounds
  * fills, MAX_PENDING_TIMERS bounds timers), low enough that a host loop the
- * guest controls is reported in about a second instead of hanging the case.
+ * guest controls is reported in a fraction of a second instead of hanging
+ * the case (and below MAX_AUDITED_CALLS_PER_RUN, so it is named as such).
  */
-export const RUNAWAY_CALLBACKS_PER_EVENT = 50_000;
+export const RUNAWAY_CALLBACKS_PER_EVENT = 10_000;
 
 /** Thrown out of the run (and caught by caseRunner.ts) when a strategy's callbacks ran away within one event. */
 export class RunawayHostLoop extends Error {
@@ -62,7 +64,7 @@ export class RunawayHostLoop extends Error {
  * Such a case is counted, not checked: it says nothing about isolation and
  * would hold a worker for the whole campaign.
  */
-export const MAX_AUDITED_CALLS_PER_RUN = 50_000;
+export const MAX_AUDITED_CALLS_PER_RUN = 20_000;
 
 /** Thrown out of the run (and caught by caseRunner.ts) when a strategy exceeds MAX_AUDITED_CALLS_PER_RUN. */
 export class CaseTooExpensive extends Error {
@@ -95,9 +97,8 @@ const discardLogs = (): void => {};
 /** runBacktest with witnesses. Throws only what runBacktest would throw (a host bug). */
 export function runWitnessed(recording: Recording, strategies: readonly StrategySpec[]): WitnessedRun {
   const instruments = recording.header.instruments;
-  const runAudit = new AuditLog("run");
   const logs = strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`));
-  const runners = strategies.map((s, i) => new StrategyRunner(s, instruments, logs[i], runAudit, i, discardLogs));
+  const runners = strategies.map((s, i) => new StrategyRunner(s, instruments, logs[i], null, i, discardLogs));
   const cursor = { marketEvent: -1 };
   const witnesses = runners.map((r) => attachWitness(r, recording, cursor));
   const words = recording.events;
@@ -121,8 +122,10 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
   cursor.marketEvent = -1;
   for (const r of runners) r.stop(n);
   for (let s = 0; s < runners.length; s++) witnesses[s].memoryBytes = memoryOf(runners[s]);
+  const reports = runners.map((r) => r.report());
+  const runAudit = buildRunChain(reports, n);
   return {
-    run: { report: { events: n, auditHash: runAudit.headHex, strategies: runners.map((r) => r.report()) }, auditLogs: [runAudit, ...logs] },
+    run: { report: { events: n, auditHash: runAudit.headHex, strategies: reports }, auditLogs: [runAudit, ...logs] },
     witnesses,
   };
 }
@@ -209,10 +212,10 @@ function attachWitness(runner: StrategyRunner, recording: Recording, cursor: { m
         event = cursor.marketEvent;
         callbacks = timers = 0;
       }
-      if (audited > MAX_AUDITED_CALLS_PER_RUN) throw new CaseTooExpensive(`more than ${MAX_AUDITED_CALLS_PER_RUN} audited host calls in one run`);
       if (++callbacks > RUNAWAY_CALLBACKS_PER_EVENT) {
         throw new RunawayHostLoop(`the engine called ${cb} back ${RUNAWAY_CALLBACKS_PER_EVENT} times within market event ${event} and was still going: a host loop the guest controls`);
       }
+      if (audited > MAX_AUDITED_CALLS_PER_RUN) throw new CaseTooExpensive(`more than ${MAX_AUDITED_CALLS_PER_RUN} audited host calls in one run`);
       if (cb === Callback.Timer && ++timers > w.maxTimerCallbacksPerEvent) {
         w.maxTimerCallbacksPerEvent = timers;
         if (timers === MAX_PENDING_TIMERS + 1) {

@@ -31,7 +31,7 @@ export type FromWorker =
   /** Sent before a case runs, so a hang or crash can still be reported with its bytes. */
   | { readonly type: "started"; readonly id: number; readonly name: string; readonly origin: FuzzCase["origin"]; readonly generator: string; readonly tries: string; readonly bytes: Uint8Array }
   | { readonly type: "result"; readonly id: number; readonly result: CaseResult }
-  /** The generator could not make this case (wasm-opt failed); nothing ran. */
+  /** No case was made: wasm-opt failed (reason ""), or a generator threw (reason says so); nothing ran. */
   | { readonly type: "skipped"; readonly id: number; readonly reason: string }
   /** The worker cannot go on (environment broken): the campaign stops with this line. */
   | { readonly type: "fatal"; readonly message: string };

@@ -105,7 +105,9 @@ export async function run(argv: string[]): Promise<number> {
 
   let written = new Map<FoundViolation, string>();
   try {
-    written = writeReproducers(summary.seed, summary.violations, outDir);
+    // A replayed module is its own reproducer.
+    if (replay) for (const v of summary.violations) written.set(v, values.replay!);
+    else written = writeReproducers(summary.seed, summary.violations, outDir);
   } catch (e) {
     throw new InputError(`${COMMAND}: cannot write reproducers to ${outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -124,20 +126,22 @@ export async function run(argv: string[]): Promise<number> {
       byGenerator: summary.byGenerator,
       outcomes: summary.outcomes,
       skipped: summary.skipped,
+      harnessErrors: summary.harnessErrors,
       elapsedMs: summary.elapsedMs,
       generatedPerSecond: Math.round(summary.generatedPerSecond * 10) / 10,
     }) + "\n");
   } else {
-    const corpusBad = summary.corpusResults.filter((r) => r.violations.length > 0).length;
+    const known = new Set(summary.knownViolations.filter((v) => v.origin === "corpus").map((v) => v.caseName));
+    const corpusBad = summary.corpusResults.filter((r) => r.violations.length > 0 && !known.has(r.name)).length;
     if (!replay) {
-      process.stdout.write(`corpus: ${summary.corpus} cases, ${corpusBad === 0 ? "all as declared, no invariant broken" : `${corpusBad} with violations`}\n`);
+      const knownNote = known.size > 0 ? ` (${known.size} reproduce known bugs)` : "";
+      process.stdout.write(`corpus: ${summary.corpus} cases, ${corpusBad === 0 ? "all as declared, no invariant broken" : `${corpusBad} with violations`}${knownNote}\n`);
       const gen = Object.entries(summary.byGenerator).map(([k, v]) => `${k} ${v}`).join(", ");
-      process.stdout.write(`generated: ${summary.generated}, mutated: ${summary.mutated} (${gen || "none"}) in ${(summary.elapsedMs / 1000).toFixed(1)} s, ${summary.generatedPerSecond.toFixed(1)} cases/s${summary.skipped ? `, ${summary.skipped} generator failures` : ""}\n`);
+      process.stdout.write(`generated: ${summary.generated}, mutated: ${summary.mutated} (${gen || "none"}), ${summary.generatedPerSecond.toFixed(1)} cases/s; ${(summary.elapsedMs / 1000).toFixed(1)} s in all${summary.skipped ? `, ${summary.skipped} wasm-opt failures skipped` : ""}\n`);
       const outcomes = Object.entries(summary.outcomes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(", ");
       process.stdout.write(`outcomes: ${outcomes}\n`);
-    } else if (summary.corpusResults.length === 0 && summary.violations.length === 0) {
-      process.stdout.write("no result\n");
     }
+    for (const h of summary.harnessErrors) process.stdout.write(`fuzzer error (a bug in the fuzzer, not the host): ${h}\n`);
     for (const v of summary.knownViolations) process.stdout.write(`known bug ${describeViolation(v)} (${v.knownBug})\n`);
     if (summary.violations.length === 0) process.stdout.write("violations: none\n");
     for (const v of summary.violations) {
@@ -146,7 +150,9 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (summary.violations.length > 0 && !values.json) {
-    process.stderr.write(`ringfence: fuzz: ${summary.violations.length} invariant violation(s) with seed ${seed}; reproducers in ${outDir}/\n`);
+    process.stderr.write(replay
+      ? `ringfence: fuzz: ${values.replay} breaks ${summary.violations.length} invariant(s)\n`
+      : `ringfence: fuzz: ${summary.violations.length} invariant violation(s) with seed ${seed}; reproducers in ${outDir}/\n`);
   }
   return summary.violations.length > 0 ? 1 : 0;
 }

@@ -1,0 +1,16 @@
+;; tries: throws and catches a wasm exception (unwinding past the metering epilogues)
+;; expect: reject exception_handling
+(module
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (try (do (throw $e)) (catch $e)))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+  (tag $e)
+)

@@ -1,0 +1,17 @@
+;; tries: exports its function table, a mutable global and extra functions, hoping to reach a neighbour
+;; expect: healthy
+(module
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market"))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+  (table $t (export "table") 2 funcref)
+  (global $g (export "shared_state") (mut i32) (i32.const 42))
+  (func (export "peek") (result i32) (global.get $g))
+)

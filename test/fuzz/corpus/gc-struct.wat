@@ -1,0 +1,16 @@
+;; tries: allocates a GC struct, outside linear memory and its cap
+;; expect: reject gc
+(module
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (drop (struct.new $pair (i32.const 1) (i32.const 2))))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+  (type $pair (struct (field i32) (field i32)))
+)

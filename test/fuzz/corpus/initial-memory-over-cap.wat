@@ -1,0 +1,14 @@
+;; tries: asks for 300 pages (19 MiB) of initial memory, over the 256-page cap
+;; expect: reject memory_too_large
+(module
+  (memory (export "memory") 300)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market"))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+)

@@ -1,0 +1,15 @@
+;; tries: memory.fill of the whole 64 KiB page in an endless loop
+;; expect: fault out_of_fuel in rf_on_market at 0
+(module
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (loop $l (memory.fill (i32.const 0) (i32.const 7) (i32.const 65536)) (br $l)))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+)

@@ -1,0 +1,17 @@
+;; tries: reads event_time twice per callback and spins in between, hoping to see time pass (a wall clock)
+;; expect: healthy
+(module
+  (import "ringfence" "event_time" (func $event_time (param i32) (result i32)))
+  (import "ringfence" "log" (func $log (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (drop (call $event_time (i32.const 8))) (global.set $r (i32.const 0)) (loop $l (global.set $r (i32.add (global.get $r) (i32.const 1))) (br_if $l (i32.lt_u (global.get $r) (i32.const 1000)))) (drop (call $event_time (i32.const 16))) (if (i64.ne (i64.load (i32.const 8)) (i64.load (i32.const 16))) (then unreachable)))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+)

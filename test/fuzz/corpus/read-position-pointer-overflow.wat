@@ -1,0 +1,16 @@
+;; tries: read_position with a pointer whose end wraps past 2^32
+;; expect: fault bad_host_call in rf_on_market at 0
+(module
+  (import "ringfence" "read_position" (func $read_position (param i32 i32) (result i32)))
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (drop (call $read_position (i32.const 0) (i32.const 0xfffffff8))))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+)

@@ -1,0 +1,16 @@
+;; tries: submit_order with pointer -8 (0xfffffff8)
+;; expect: fault bad_host_call in rf_on_market at 0
+(module
+  (import "ringfence" "submit_order" (func $submit_order (param i32) (result i32)))
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (drop (call $submit_order (i32.const -8))))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+)

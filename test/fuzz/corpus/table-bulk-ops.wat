@@ -1,0 +1,16 @@
+;; tries: copies its function table (unmetered table bulk ops)
+;; expect: reject table_bulk_ops
+(module
+  (memory (export "memory") 1 16)
+  (global $n (mut i32) (i32.const 0))
+  (global $r (mut i32) (i32.const 0))
+  (func (export "rf_abi_version") (result i32) (i32.const 1))
+  (func (export "rf_event_buffer") (result i32) (i32.const 1024))
+  (func (export "rf_start"))
+  (func (export "rf_on_market")
+    (table.copy (i32.const 0) (i32.const 1) (i32.const 1)))
+  (func (export "rf_on_order"))
+  (func (export "rf_on_timer"))
+  (func (export "rf_stop"))
+  (table 2 funcref)
+)
