@@ -3,7 +3,7 @@
  * is compiled plain and metered in the same process, each a few times (so
  * no single compilation's code placement decides the result). All instances
  * are warmed up, then timed in interleaved rounds (the order alternates) and
- * compared by median time per call over all samples. The metered call includes what the sandbox does per
+ * compared by median CPU time per call over all samples. The metered call includes what the sandbox does per
  * callback: arming the fuel budget (__rf_arm).
  *
  * Both variants are compiled straight to TurboFan (`--no-liftoff`, set for
@@ -35,9 +35,9 @@ export interface KernelResult {
   name: string;
   /** meteredNs / plainNs. */
   ratio: number;
-  /** Median wall time of one metered run(n) call, ns. */
+  /** Median CPU time of one metered run(n) call, ns. */
   meteredNs: number;
-  /** Median wall time of one plain run(n) call, ns. */
+  /** Median CPU time of one plain run(n) call, ns. */
   plainNs: number;
 }
 
@@ -94,14 +94,20 @@ function prepareVariants(kernel: FuelKernel, instances: number): { plain: RunFn[
   return { plain, metered };
 }
 
+/**
+ * CPU time of this process per call, not wall time: the benchmark VM runs
+ * other jobs, and a sample during which this process was descheduled would
+ * otherwise count the other job's time (ratios of 1.1-1.5x between two
+ * identical variants were seen under load with wall time).
+ */
 function timePerCallNs(fn: RunFn, calls: number): number {
-  const start = process.hrtime.bigint();
+  const start = process.cpuUsage();
   let sink = 0;
   for (let i = 0; i < calls; i++) sink ^= fn();
-  const elapsed = Number(process.hrtime.bigint() - start);
+  const used = process.cpuUsage(start);
   // Keep the result alive so the call cannot be optimized away.
   if (sink === 0x5eed5eed) process.stdout.write("");
-  return elapsed / calls;
+  return ((used.user + used.system) * 1000) / calls;
 }
 
 function median(values: number[]): number {

@@ -19,11 +19,16 @@ interface ExpressionClasses {
   Block: { getChildren(e: Ref): Ref[]; setChildAt(e: Ref, i: number, c: Ref): void; getName(e: Ref): string | null; setName(e: Ref, name: string): void };
   If: { getCondition: Getter; setCondition: Setter; getIfTrue: Getter; setIfTrue: Setter; getIfFalse: Getter; setIfFalse: Setter };
   Loop: { getBody: Getter; setBody: Setter; getName(e: Ref): string | null };
-  Break: { getValue: Getter; setValue: Setter; getCondition: Getter; setCondition: Setter };
-  Switch: { getValue: Getter; setValue: Setter; getCondition: Getter; setCondition: Setter };
+  Break: { getName(e: Ref): string; getValue: Getter; setValue: Setter; getCondition: Getter; setCondition: Setter };
+  Switch: {
+    getNames(e: Ref): string[]; getDefaultName(e: Ref): string | null;
+    getValue: Getter; setValue: Setter; getCondition: Getter; setCondition: Setter;
+  };
   Call: { getOperands(e: Ref): Ref[]; setOperandAt(e: Ref, i: number, c: Ref): void; getTarget(e: Ref): string };
   CallIndirect: { getOperands(e: Ref): Ref[]; getNumOperands(e: Ref): number; setOperandAt(e: Ref, i: number, c: Ref): void; getTarget: Getter; setTarget: Setter };
-  LocalSet: { getValue: Getter; setValue: Setter };
+  LocalGet: { getIndex(e: Ref): number; setIndex(e: Ref, index: number): void };
+  LocalSet: { getValue: Getter; setValue: Setter; getIndex(e: Ref): number; setIndex(e: Ref, index: number): void; isTee(e: Ref): boolean };
+  GlobalGet: { getName(e: Ref): string };
   GlobalSet: { getValue: Getter; setValue: Setter };
   Load: { getPtr: Getter; setPtr: Setter };
   Store: { getPtr: Getter; setPtr: Setter; getValue: Getter; setValue: Setter; getValueType(e: Ref): number };

@@ -106,3 +106,25 @@ export function analyzeCallGraph(edges: readonly (readonly number[])[], weight: 
   }
   return { recursive, heaviestAcyclicPath: heaviest };
 }
+
+/**
+ * reaches[i]: some marked node is reachable from i (i itself included), i.e.
+ * i is marked or calls, directly or through others, a marked function.
+ * Reverse breadth-first search; allocates.
+ */
+export function reachesMarked(edges: readonly (readonly number[])[], marked: readonly boolean[]): boolean[] {
+  const n = edges.length;
+  const callers: number[][] = Array.from({ length: n }, () => []);
+  for (let v = 0; v < n; v++) for (const w of edges[v]) callers[w].push(v);
+  const reaches = marked.slice(0, n);
+  const queue: number[] = [];
+  for (let v = 0; v < n; v++) if (reaches[v]) queue.push(v);
+  for (let head = 0; head < queue.length; head++) {
+    for (const u of callers[queue[head]]) {
+      if (reaches[u]) continue;
+      reaches[u] = true;
+      queue.push(u);
+    }
+  }
+  return reaches;
+}

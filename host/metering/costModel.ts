@@ -14,16 +14,14 @@
 import { binaryen } from "./binaryenApi.ts";
 
 /** Structure-only expressions: no code of their own, no fuel. */
-const FREE_EXPRESSIONS: ReadonlySet<number> = new Set([
-  binaryen.BlockId,
-  binaryen.LoopId,
-  binaryen.NopId,
-  binaryen.PopId,
-]);
+const BLOCK_ID = binaryen.BlockId;
+const LOOP_ID = binaryen.LoopId;
+const NOP_ID = binaryen.NopId;
+const POP_ID = binaryen.PopId;
 
 /** Static fuel for one expression node (its children are charged separately). */
 export function expressionCost(id: number): number {
-  return FREE_EXPRESSIONS.has(id) ? 0 : 1;
+  return id === BLOCK_ID || id === LOOP_ID || id === NOP_ID || id === POP_ID ? 0 : 1;
 }
 
 /**

@@ -7,23 +7,35 @@
  *   __rf_fuel         fuel remaining; the host sets the callback budget before
  *                     each callback and reads what is left after. Charged at
  *                     function entries (small non-exported helpers: by their
- *                     callers instead), loop headers and big `if` arms — the
- *                     static cost of the code up to the next charge point —,
- *                     by size for memory.fill/copy/init, and by the host for
- *                     host calls (docs/metering.md has the cost model). When a
- *                     charge would make it negative: __rf_fuel is left at its
- *                     value before that charge, __rf_fault = 1, `unreachable`.
- *   __rf_depth        stack units in use by recursive frames. A function on a
- *                     call-graph cycle adds its frame's units at entry and
- *                     subtracts them at exit; units = 1 + floor(slots / 8),
- *                     slots = params + locals + max operand-stack height (+4),
- *                     so a bigger frame costs more and real native stack use is
- *                     bounded the same on the main thread and in workers.
- *                     Non-recursive functions do not count themselves: each
- *                     appears at most once per stack, so the rewrite reserves
- *                     their heaviest call path from the budget instead (or, if
- *                     that reserve would exceed half the budget, every function
- *                     counts). Over the limit: __rf_fault = 2, then `unreachable`.
+ *                     callers instead), loop headers (a counted loop: once, at
+ *                     its entry, for all its iterations) and big `if` arms —
+ *                     the static cost of the code up to the next charge point
+ *                     —, by size for memory.fill/copy/init, and by the host for
+ *                     host calls (docs/metering.md has the cost model). Inside
+ *                     guest code the fuel travels in registers; __rf_fuel is
+ *                     exact whenever the host can look: at every host call,
+ *                     after a callback returns, and after a metering fault.
+ *                     When a charge would make it negative: __rf_fuel is left
+ *                     at its value before that charge, __rf_fault = 1,
+ *                     `unreachable`. After any other trap it holds the value
+ *                     of the last of those points (deterministic, a lower
+ *                     bound of the fuel used).
+ *   __rf_depth        the stack depth handed to a function entered other than
+ *                     by a direct call: 0 from the host (__rf_arm), and written
+ *                     by guest code right before a call_indirect; an entry
+ *                     wrapper puts back the value it found, so after a normal
+ *                     return it is again what the host set. Within direct
+ *                     calls the depth travels in registers. A function
+ *                     on a call-graph cycle adds its frame's units
+ *                     (1 + floor(slots / 8), slots = params + locals + results
+ *                     + max operand-stack height (+4)), so a bigger frame
+ *                     costs more and real native stack use is bounded the same
+ *                     on the main thread and in workers. Non-recursive
+ *                     functions do not count themselves: each appears at most
+ *                     once per stack, so the rewrite reserves their heaviest
+ *                     call path from the budget instead (or, if that reserve
+ *                     would exceed half the budget, every function counts).
+ *                     Over the limit: __rf_fault = 2, then `unreachable`.
  *   __rf_fault        0 none, 1 out of fuel, 2 call depth.
  *   __rf_grow_denied  set to 1 when memory.grow returned -1 (the memory cap);
  *                     a trap after that is reported as memory_limit.

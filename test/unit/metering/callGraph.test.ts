@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeCallGraph, stronglyConnectedComponents } from "../../../host/metering/callGraph.ts";
+import { analyzeCallGraph, reachesMarked, stronglyConnectedComponents } from "../../../host/metering/callGraph.ts";
 import { testSeed } from "../../support/seed.ts";
 
 const sorted = (components: number[][]) => components.map((c) => [...c].sort((a, b) => a - b)).sort((a, b) => a[0] - b[0]);
@@ -79,6 +79,25 @@ describe("call graph analysis", () => {
         const components = stronglyConnectedComponents(edges);
         for (const c of components) for (const a of c) for (const b of c) if (a !== b) expect(reach[a][b]).toBe(true);
         expect(facts.heaviestAcyclicPath).toBe(heaviestPathBrute(edges, weight, facts.recursive));
+      }),
+      { seed, numRuns: 300 },
+    );
+  });
+
+  it("reachesMarked: a node reaches a marked one iff it is marked or some marked node is reachable from it (random graphs vs brute force)", () => {
+    const seed = testSeed("metering call graph reachesMarked");
+    const graph = fc.integer({ min: 1, max: 12 }).chain((n) =>
+      fc.tuple(
+        fc.array(fc.array(fc.integer({ min: 0, max: n - 1 }), { maxLength: 3 }), { minLength: n, maxLength: n }),
+        fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+      ));
+    fc.assert(
+      fc.property(graph, ([edges, marked]) => {
+        const reach = reachability(edges);
+        const got = reachesMarked(edges, marked);
+        for (let i = 0; i < edges.length; i++) {
+          expect(got[i]).toBe(marked[i] || marked.some((m, j) => m && reach[i][j]));
+        }
       }),
       { seed, numRuns: 300 },
     );

@@ -76,11 +76,11 @@ describe("ringfence bench", () => {
     expect(cli("bench").code).toBe(2);
   });
 
-  it("bench admission --json prints moduleBytes, msWarm, msCold", () => {
+  it("bench admission --json prints moduleBytes, msWarm, msCold, cpuMsWarm", () => {
     const r = cli("bench", "admission", "--json", "--rounds", "1");
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
-    expect(Object.keys(result)).toEqual(["moduleBytes", "msWarm", "msCold"]);
+    expect(Object.keys(result)).toEqual(["moduleBytes", "msWarm", "msCold", "cpuMsWarm"]);
     expect(result.moduleBytes).toBeGreaterThan(90_000);
   });
 

@@ -141,6 +141,77 @@ describe("instrumentModule: fuel", () => {
     expect(o.used).toBe(1 + 10 * n + HOST_FUEL * n);
   });
 
+  it("keeps __rf_fuel exact at host calls made deep in a chain of calls and in recursion (fuel passed in registers)", () => {
+    let exportsRef: WasmExports = {} as WasmExports;
+    const seen: number[] = [];
+    const HOST_FUEL = 100;
+    const imports = {
+      env: {
+        peek: () => {
+          const fuel = global(exportsRef, METER_GLOBAL.fuel);
+          seen.push(fuel.value);
+          fuel.value -= HOST_FUEL;
+        },
+      },
+    };
+    exportsRef = instantiate(metered(`(module
+      (import "env" "peek" (func $peek (param i32)))
+      (type $t (func (param i32)))
+      (table 1 funcref) (elem (i32.const 0) $viaTable)
+      (func $leaf (param $x i32) (call $peek (local.get $x)))
+      (func $mid (param $x i32)
+        (call $leaf (local.get $x))
+        (call $peek (i32.add (local.get $x) (i32.const 100))))
+      (func $rec (param $n i32)
+        (call $peek (local.get $n))
+        (if (local.get $n) (then (call $rec (i32.sub (local.get $n) (i32.const 1))))))
+      (func $viaTable (param $x i32) (call $peek (local.get $x)))
+      (func (export "top") (param $n i32)
+        (call $mid (local.get $n))
+        (call $rec (local.get $n))
+        (call_indirect (type $t) (local.get $n) (i32.const 0))))`), imports);
+    // entry costs: top 7 (3 calls + 3 operands + const), $mid 8 (its calls, operands and the prepaid $leaf's 2),
+    // $rec 8 (the small arm is prepaid), $viaTable 2 (a table member charges its own entry)
+    const n = 3;
+    const o = call(exportsRef, "top", [n], BIG);
+    const expected = [BIG - 7 - 8, BIG - 7 - 8 - HOST_FUEL];
+    let fuel = BIG - 7 - 8 - 2 * HOST_FUEL;
+    for (let k = 0; k <= n; k++) {
+      fuel -= 8;
+      expected.push(fuel);
+      fuel -= HOST_FUEL;
+    }
+    expected.push(fuel - 2);
+    expect(seen).toEqual(expected);
+    expect(o).toMatchObject({ trapped: false, used: BIG - (fuel - 2 - HOST_FUEL) });
+  });
+
+  it("an out-of-fuel fault deep in a call chain leaves the exact fuel, whatever the budget", () => {
+    const x = instantiate(metered(`(module
+      (func $sq (param $x i32) (result i32) (i32.mul (local.get $x) (local.get $x)))
+      (func $step (param $x i32) (result i32) (local $i i32) (local $acc i32)
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (call $sq (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $x))))
+        (local.get $acc))
+      (func $down (param $n i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $n)) (then (call $step (i32.const 5)))
+          (else (i32.add (call $step (local.get $n)) (call $down (i32.sub (local.get $n) (i32.const 1)))))))
+      (func (export "top") (param $n i32) (result i32) (call $down (local.get $n))))`));
+    const total = call(x, "top", [6], BIG).used;
+    // Every budget below the total faults out of fuel having used part of it; the same budget twice gives the same fault.
+    for (let budget = 0; budget < total; budget++) {
+      const a = call(x, "top", [6], budget);
+      const b = call(x, "top", [6], budget);
+      expect(a).toMatchObject({ trapped: true, fault: MeterFault.OutOfFuel });
+      expect(a.fuelLeft).toBeGreaterThanOrEqual(0);
+      expect(a.fuelLeft).toBeLessThan(16);
+      expect(b).toEqual(a);
+    }
+    expect(call(x, "top", [6], total)).toMatchObject({ trapped: false, fuelLeft: 0 });
+  });
+
   it("a host call that drains the fuel makes the next charge point fault", () => {
     let exportsRef: WasmExports = {} as WasmExports;
     const imports = { env: { drain: () => { global(exportsRef, METER_GLOBAL.fuel).value = 0; } } };
@@ -386,21 +457,48 @@ describe("instrumentModule: module plan", () => {
     expect(call(x, "viaCall", [], BIG)).toMatchObject({ result: 9, used: 1 + 3 });
   });
 
-  it("non-recursive functions leave __rf_depth alone; recursive ones count their frames", () => {
-    const { x, seen } = withProbe(`(module
-      (import "env" "probe" (func $probe))
-      (func $c (call $probe))
-      (func $b (call $c))
-      (func (export "chain") (call $b))
-      (func $r (export "rec") (param $n i32)
-        (if (local.get $n) (then (call $r (i32.sub (local.get $n) (i32.const 1)))) (else (call $probe)))))`);
-    call(x, "chain", [], BIG);
-    expect(seen[0].depth).toBe(0);
-    call(x, "rec", [0], BIG);
-    call(x, "rec", [9], BIG);
-    const [one, ten] = [seen[1].depth, seen[2].depth];
-    expect(one).toBeGreaterThan(0);
-    expect(ten).toBe(10 * one);
+  it("recursion through call_indirect (entry wrappers, __rf_depth hand-off) counts its frames and gives them back", () => {
+    const x = instantiate(metered(`(module
+      (type $t (func (param i32) (result i32)))
+      (table 1 funcref) (elem (i32.const 0) $r)
+      (global $calls (export "calls") (mut i32) (i32.const 0))
+      (func $r (export "r") (param $n i32) (result i32)
+        (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
+        (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call_indirect (type $t) (i32.sub (local.get $n) (i32.const 1)) (i32.const 0))))))
+      (func (export "many") (param $k i32) (result i32) (local $i i32) (local $acc i32)
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (call $r (i32.const 20))))
+          (local.set $acc (i32.add (local.get $acc) (call_indirect (type $t) (i32.const 20) (i32.const 0))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $k))))
+        (local.get $acc)))`, { stackBudget: 200 }));
+    // a leak of even one unit per call would fault long before 2000 calls of depth 21
+    expect(call(x, "many", [1000], 1e8)).toMatchObject({ trapped: false, result: 40 * 1000 });
+    const deep = [1, 2].map(() => {
+      global(x, "calls").value = 0;
+      return { ...call(x, "r", [1e9], 1e8), calls: global(x, "calls").value };
+    });
+    expect(deep[0]).toMatchObject({ trapped: true, fault: MeterFault.CallDepth });
+    expect(deep[1]).toEqual(deep[0]);
+    expect(deep[0].calls).toBeGreaterThan(21);
+    expect(deep[0].calls).toBeLessThan(200);
+  });
+
+  it("calls made one after another under one __rf_arm each start at the depth the host gave (the sandbox's init sequence)", () => {
+    const x = instantiate(metered(`(module
+      (type $t (func (param i32) (result i32)))
+      (table 1 funcref) (elem (i32.const 0) $r)
+      (func $r (export "r") (param $n i32) (result i32)
+        (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call_indirect (type $t) (i32.sub (local.get $n) (i32.const 1)) (i32.const 0)))))))`,
+    { stackBudget: 300 }));
+    // the deepest recursion that fits, from depth 0
+    let deepest = 0;
+    while (!call(x, "r", [deepest + 1], BIG).trapped) deepest++;
+    expect(deepest).toBeGreaterThan(10);
+    fn(x, METER_EXPORT.arm)(BIG);
+    for (let i = 0; i < 3; i++) expect(fn(x, "r")(deepest)).toBe(deepest);
     expect(global(x, METER_GLOBAL.depth).value).toBe(0);
   });
 
@@ -428,15 +526,14 @@ describe("instrumentModule: module plan", () => {
     let chain = "";
     for (let i = 0; i < 30; i++) chain += `(func $c${i} ${i === 29 ? "(call $probe)" : `(call $c${i + 1})`})\n`;
     const text = `(module (import "env" "probe" (func $probe)) ${chain} (func (export "top") (call $c0)))`;
-    const roomy = withProbe(text);
-    expect(call(roomy.x, "top", [], BIG)).toMatchObject({ trapped: false });
-    expect(roomy.seen[0].depth).toBe(0);
-    const tight = withProbe(text, { stackBudget: 20 });
-    expect(call(tight.x, "top", [], BIG)).toMatchObject({ trapped: true, fault: MeterFault.CallDepth });
-    expect(tight.seen).toEqual([]);
-    const enough = withProbe(text, { stackBudget: 40 });
-    expect(call(enough.x, "top", [], BIG)).toMatchObject({ trapped: false });
-    expect(enough.seen[0].depth).toBeGreaterThanOrEqual(31);
+    // 32 frames of one unit each at the probe: top's entry wrapper, top, c0..c29.
+    // Budgets 64 and up keep the reserve (32) within half: nothing counts. Below, every frame counts.
+    for (const [stackBudget, runs] of [[4096, true], [64, true], [40, true], [32, true], [31, false], [20, false]] as const) {
+      const probed = withProbe(text, { stackBudget });
+      const o = call(probed.x, "top", [], BIG);
+      expect(o, `stackBudget ${stackBudget}`).toMatchObject(runs ? { trapped: false } : { trapped: true, fault: MeterFault.CallDepth });
+      expect(probed.seen.length, `stackBudget ${stackBudget}`).toBe(runs ? 1 : 0);
+    }
   });
 
   it("exports __rf_arm, __rf_fuel_left and __rf_charge for the host", () => {

@@ -59,6 +59,21 @@ describe("metering is deterministic across threads", () => {
     expect(deep).toMatchObject({ outcome: "trap", fault: MeterFault.CallDepth });
   });
 
+  it("recursion through call_indirect (entry wrappers) hits the call-depth fault at the same call", async () => {
+    const [shallow, deep] = await sameEverywhere(`(module ${counter}
+      (type $t (func (param i32) (result i32)))
+      (table 1 funcref) (elem (i32.const 0) $down)
+      (func $down (export "down") (param $n i32) (result i32) ${bump}
+        (if (result i32) (i32.eqz (local.get $n)) (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call_indirect (type $t) (i32.sub (local.get $n) (i32.const 1)) (i32.const 0)))))))`,
+    [
+      { name: "down", args: [100], fuel: 0x7fffffff },
+      { name: "down", args: [1e9], fuel: 0x7fffffff },
+    ]);
+    expect(shallow).toMatchObject({ outcome: "ok", result: 100 });
+    expect(deep).toMatchObject({ outcome: "trap", fault: MeterFault.CallDepth });
+  });
+
   it("recursion with big frames faults on the budget, never with V8's own stack overflow", async () => {
     const locals = Array.from({ length: 120 }, (_, i) => `(local $l${i} f64)`).join(" ");
     const sets = Array.from({ length: 120 }, (_, i) => `(local.set $l${i} (f64.convert_i32_u (i32.add (local.get $n) (i32.const ${i}))))`).join(" ");
@@ -75,6 +90,25 @@ describe("metering is deterministic across threads", () => {
       { name: "big", args: [0], fuel: 0x7fffffff },
     ]);
     for (const o of outcomes) expect(o).toMatchObject({ outcome: "trap", fault: MeterFault.CallDepth });
+  });
+
+  it("counted loops (paid at entry) with host calls and recursion inside: the same outcomes at every budget", async () => {
+    const text = `(module
+      (import "env" "host" (func $host (result i32)))
+      ${counter}
+      (func $r (param $n i32) (result i32) ${bump}
+        (if (result i32) (i32.eqz (local.get $n)) (then (call $host))
+          (else (i32.add (local.get $n) (call $r (i32.sub (local.get $n) (i32.const 1)))))))
+      (func (export "run") (param $k i32) (result i32) (local $i i32) (local $acc i32)
+        (loop $l
+          (local.set $acc (i32.add (local.get $acc) (call $r (i32.and (local.get $i) (i32.const 7)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $k))))
+        (local.get $acc)))`;
+    const calls: ScenarioCall[] = [];
+    for (let fuel = 0; fuel < 4000; fuel += 37) calls.push({ name: "run", args: [20], fuel });
+    const outcomes = await sameEverywhere(text, calls);
+    expect(outcomes.some((o) => o.outcome === "trap" && o.fault === MeterFault.OutOfFuel)).toBe(true);
+    expect(outcomes.some((o) => o.outcome === "ok")).toBe(true);
   });
 
   it("generated programs under tight budgets: the same outcomes, fuel and host calls, call by call", async () => {
