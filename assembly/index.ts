@@ -27,3 +27,4 @@ export { param, hasParam, paramInRange } from "./params";
 export { nowNs, setTimer, cancelTimer } from "./clock";
 export { InstrumentInfoView, instrumentInfo } from "./instrument";
 export { isqrt, clamp64, abs64, emaStep } from "./math";
+export { backingOff, noteDenied, noteAccepted, backOffNow, denialCount, MIN_BACKOFF_EVENTS, MAX_BACKOFF_EVENTS } from "./backoff";

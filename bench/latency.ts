@@ -47,7 +47,7 @@ import { pingStrategySpec } from "./strategies/pingStrategy.ts";
 import { setQuoteIndex, writeQuote } from "./strategies/quotes.ts";
 import { FLOOR_COMMAND_WORD, FLOOR_PING_WORD, FLOOR_WORDS } from "./workers/floorLayout.ts";
 import type { PostMessageWorkerData, RingEchoInit } from "./workers/protocol.ts";
-import { WorkerCommand, command } from "./workers/workerCommand.ts";
+import { WorkerCommand, setCommand } from "./workers/workerCommand.ts";
 import { MSG_PAYLOAD_WORD, MSG_TYPE_WORD, type MessageWorkerInit } from "./workers/messageRunner.ts";
 import { benchWorkerPath, distScriptPath } from "./workers/workerPath.ts";
 
@@ -157,7 +157,7 @@ class FloorMechanism implements Mechanism {
 
   async round(warmup: number, samples: number, into: Histogram): Promise<void> {
     const w = this.words;
-    command(w, FLOOR_COMMAND_WORD, WorkerCommand.Run);
+    setCommand(w, FLOOR_COMMAND_WORD, WorkerCommand.Run);
     const deadline = deadlineFor(warmup, samples);
     try {
       for (let i = 0; i < warmup + samples; i++) {
@@ -177,12 +177,12 @@ class FloorMechanism implements Mechanism {
         if (i >= warmup) into.recordValue(elapsedNs(t0, t1));
       }
     } finally {
-      command(w, FLOOR_COMMAND_WORD, WorkerCommand.Park);
+      setCommand(w, FLOOR_COMMAND_WORD, WorkerCommand.Park);
     }
   }
 
   async close(): Promise<void> {
-    command(this.words, FLOOR_COMMAND_WORD, WorkerCommand.Exit);
+    setCommand(this.words, FLOOR_COMMAND_WORD, WorkerCommand.Exit);
     await this.exited;
   }
 }
@@ -214,7 +214,7 @@ class RingBareMechanism implements Mechanism {
   }
 
   async round(warmup: number, samples: number, into: Histogram): Promise<void> {
-    command(this.control, 0, WorkerCommand.Run);
+    setCommand(this.control, 0, WorkerCommand.Run);
     const event = new Int32Array(EVENT_RECORD_WORDS);
     writeQuote(event, 0, 0);
     const deadline = deadlineFor(warmup, samples);
@@ -228,12 +228,12 @@ class RingBareMechanism implements Mechanism {
         if (i >= warmup) into.recordValue(elapsedNs(t0, this.receivedAtMs));
       }
     } finally {
-      command(this.control, 0, WorkerCommand.Park);
+      setCommand(this.control, 0, WorkerCommand.Park);
     }
   }
 
   async close(): Promise<void> {
-    command(this.control, 0, WorkerCommand.Exit);
+    setCommand(this.control, 0, WorkerCommand.Exit);
     await this.exited;
   }
 }
@@ -326,7 +326,7 @@ abstract class PortMechanism implements Mechanism {
   abstract round(warmup: number, samples: number, into: Histogram): Promise<void>;
 
   async close(): Promise<void> {
-    command(this.control, 0, WorkerCommand.Exit);
+    setCommand(this.control, 0, WorkerCommand.Exit);
     this.port?.close();
     await this.worker?.terminate();
   }
@@ -395,7 +395,7 @@ class PostMessagePollMechanism extends PortMechanism {
 
   async round(warmup: number, samples: number, into: Histogram): Promise<void> {
     const port = this.port!;
-    command(this.control, 0, WorkerCommand.Run);
+    setCommand(this.control, 0, WorkerCommand.Run);
     const deadline = deadlineFor(warmup, samples);
     let message: Int32Array | null = null;
     const receive = (): boolean => {
@@ -416,7 +416,7 @@ class PostMessagePollMechanism extends PortMechanism {
         else spinUntil("postMessagePoll", deadline, receive); // the expiry
       }
     } finally {
-      command(this.control, 0, WorkerCommand.Park);
+      setCommand(this.control, 0, WorkerCommand.Park);
     }
   }
 }
@@ -521,12 +521,12 @@ function us(ns: number): string {
 
 /** Human-readable report (the CLI prints this without --json). */
 export function formatLatencyBench(result: LatencyBenchResult, command: string): string {
-  const head = `${"mechanism".padEnd(12)} ${"p50".padStart(10)} ${"p99".padStart(10)} ${"p99.9".padStart(10)} ${"max".padStart(11)} ${"samples".padStart(8)}  p50 vs postMessage`;
+  const head = `${"mechanism".padEnd(16)} ${"p50".padStart(10)} ${"p99".padStart(10)} ${"p99.9".padStart(10)} ${"max".padStart(11)} ${"samples".padStart(8)}  p50 vs postMessage`;
   const lines = [`$ ${command}`, "", head];
   for (const name of MECHANISMS) {
     const m = result[name];
     lines.push(
-      `${name.padEnd(12)} ${us(m.p50Ns).padStart(10)} ${us(m.p99Ns).padStart(10)} ${us(m.p999Ns).padStart(10)} ${us(m.maxNs).padStart(11)} ${String(m.samples).padStart(8)}  ${m.p50SpeedupVsPostMessage.toFixed(1).padStart(6)}x faster`,
+      `${name.padEnd(16)} ${us(m.p50Ns).padStart(10)} ${us(m.p99Ns).padStart(10)} ${us(m.p999Ns).padStart(10)} ${us(m.maxNs).padStart(11)} ${String(m.samples).padStart(8)}  ${m.p50SpeedupVsPostMessage.toFixed(1).padStart(6)}x faster`,
     );
   }
   const spin = result.ringSpin;

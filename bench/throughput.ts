@@ -35,18 +35,17 @@ import { benchWorkerPath, distScriptPath } from "./workers/workerPath.ts";
 export interface ThroughputBenchOptions {
   /** Timed events per variant per round. */
   readonly events: number;
-  /** Events per publishBatch call. */
+  /** Events per publishBatch call, and most records the worker takes per poll. */
   readonly batch: number;
   readonly rounds: number;
   /** Untimed events before the timed ones (tier-up), every round. */
   readonly warmupEvents: number;
+  /** Slots in the broadcast ring (a power of two; 72 bytes each). */
+  readonly ringCapacity: number;
 }
 
-export const DEFAULT_THROUGHPUT_BENCH: ThroughputBenchOptions = Object.freeze({ events: 10_000_000, batch: 256, rounds: 3, warmupEvents: 500_000 });
-export const QUICK_THROUGHPUT_BENCH: ThroughputBenchOptions = Object.freeze({ events: 1_000_000, batch: 256, rounds: 1, warmupEvents: 200_000 });
-
-/** Slots in the broadcast ring (72 bytes each: 4.5 MiB). */
-export const THROUGHPUT_RING_CAPACITY = 1 << 16;
+export const DEFAULT_THROUGHPUT_BENCH: ThroughputBenchOptions = Object.freeze({ events: 10_000_000, batch: 256, rounds: 3, warmupEvents: 500_000, ringCapacity: 4096 });
+export const QUICK_THROUGHPUT_BENCH: ThroughputBenchOptions = Object.freeze({ events: 1_000_000, batch: 256, rounds: 1, warmupEvents: 200_000, ringCapacity: 4096 });
 /** Goal of issue 3 for one worker running a metered no-op strategy. */
 export const THROUGHPUT_GOAL_EVENTS_PER_SEC = 20_000_000;
 
@@ -110,7 +109,7 @@ async function runStrategy(spec: StrategySpec, o: ThroughputBenchOptions): Promi
   const total = o.warmupEvents + o.events;
   const sup = new Supervisor({
     strategies: [spec], instruments: BENCH_INSTRUMENTS, workers: 1, wait: "spin", policy: RingPolicy.Lossless,
-    ringCapacity: THROUGHPUT_RING_CAPACITY, orderRingBytes: 1 << 16, totalEvents: total, watchdogMs: 600_000,
+    ringCapacity: o.ringCapacity, orderRingBytes: 1 << 16, totalEvents: total, watchdogMs: 600_000, batch: o.batch,
     workerScript: distScriptPath("strategyWorker.worker.mjs"),
   });
   try {
@@ -155,9 +154,9 @@ async function runStrategy(spec: StrategySpec, o: ThroughputBenchOptions): Promi
 /** The ring alone: same publisher and batches, a consumer that discards. */
 async function runRingOnly(o: ThroughputBenchOptions): Promise<Timed> {
   const total = o.warmupEvents + o.events;
-  const ring = createBroadcastRing(THROUGHPUT_RING_CAPACITY, 1, RingPolicy.Lossless);
+  const ring = createBroadcastRing(o.ringCapacity, 1, RingPolicy.Lossless);
   const state = new Int32Array(new SharedArrayBuffer(DRAIN_STATE_BYTES));
-  const init: RingDrainInit = { ring, state: state.buffer as SharedArrayBuffer, total };
+  const init: RingDrainInit = { ring, state: state.buffer as SharedArrayBuffer, total, batch: o.batch };
   const worker = new Worker(benchWorkerPath("ringDrain"), { workerData: init });
   const exited = new Promise((resolve) => worker.once("exit", resolve));
   let failure: Error | null = null;
@@ -169,16 +168,23 @@ async function runRingOnly(o: ThroughputBenchOptions): Promise<Timed> {
     const source = new QuoteSource(o.batch);
     let published = 0;
     let t0 = 0;
+    const deadline = performance.now() + STALL_MS + total / 1000;
+    const stalled = (): boolean => performance.now() > deadline;
     while (published < total) {
       if (published >= o.warmupEvents && t0 === 0) {
-        while (publisher.lag(0) > 0) { /* the worker drains the warm-up */ }
+        // Timing starts once the worker has taken every warm-up event.
+        while (publisher.lag(0) > 0) if (stalled()) throw new Error("ringOnly: the worker stopped consuming");
         t0 = performance.now();
       }
       const count = Math.min(o.batch, (published < o.warmupEvents ? o.warmupEvents : total) - published);
+      // Wait for room here, not inside publishBatch, so a dead worker is a timeout instead of a hang.
+      if (publisher.available() < count) {
+        if (stalled()) throw new Error("ringOnly: the worker stopped consuming");
+        continue;
+      }
       source.fill(published, count);
       published += publisher.publishBatch(source.words, 0, count);
     }
-    const deadline = performance.now() + STALL_MS;
     while (Atomics.load(state, DrainWord.done) === 0) {
       if (performance.now() > deadline) throw new Error("ringOnly: the worker did not finish");
     }
@@ -248,7 +254,7 @@ export async function runThroughputBench(o: ThroughputBenchOptions = DEFAULT_THR
     strategy,
     ringOnly: summarize(runs.ringOnly),
     inProcess: summarize(runs.inProcess),
-    ringCapacity: THROUGHPUT_RING_CAPACITY,
+    ringCapacity: o.ringCapacity,
   };
 }
 
@@ -269,7 +275,7 @@ export function formatThroughputBench(r: ThroughputBenchResult, command: string)
     row("ringOnly", r.ringOnly, "ring -> worker that polls and discards"),
     row("inProcess", r.inProcess, "StrategyRunner.onMarket loop, no ring, no worker"),
     "",
-    `lossless ring of ${r.ringCapacity} slots, publishBatch of ${r.batch}, median of ${r.strategy.rounds.length} round(s); nothing dropped`,
+    `lossless ring of ${r.ringCapacity} slots, batches of ${r.batch} (publish and poll), median of ${r.strategy.rounds.length} round(s); nothing dropped`,
     `goal >= ${mps(goal)} into one worker running a metered no-op strategy: ${r.eventsPerSec >= goal ? "met" : "MISSED"} ` +
       `(ring alone: ${r.ringOnly.eventsPerSec >= goal ? "meets it" : "misses it"})`,
   ].join("\n");

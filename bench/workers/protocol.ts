@@ -31,10 +31,10 @@ export interface RingDrainInit {
   readonly state: SharedArrayBuffer;
   /** Records to consume before reporting. */
   readonly total: number;
+  /** Most records taken per poll. */
+  readonly batch: number;
 }
 
 /** Word indices in RingDrainInit.state, each on its own cache line. */
 export const DrainWord = { ready: 0, done: 16, consumed: 32, lapped: 48 } as const;
 export const DRAIN_STATE_BYTES = 64 * 4;
-/** Records the drain worker asks for per poll (the product's strategy worker uses 64). */
-export const DRAIN_BATCH = 64;

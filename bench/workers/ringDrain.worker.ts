@@ -1,6 +1,6 @@
 /**
  * `bench throughput` ringOnly: consumes a lossless broadcast ring as fast as
- * it can (busy-spin, batched polls) and does nothing with the records, so
+ * it can (busy-spin, polls of up to `batch` records) and does nothing with the records, so
  * the host can time the ring alone. Stores how many it consumed when it has
  * seen `total`.
  */
@@ -8,19 +8,19 @@ import { workerData } from "node:worker_threads";
 import { EVENT_RECORD_WORDS } from "../../host/abi/eventRecord.ts";
 import { BroadcastReader } from "../../host/ring/broadcastRing.ts";
 import { BusySpinWait } from "../../host/ring/wait/busySpin.ts";
-import { DRAIN_BATCH, DrainWord, type RingDrainInit } from "./protocol.ts";
+import { DrainWord, type RingDrainInit } from "./protocol.ts";
 
 const init = workerData as RingDrainInit;
 const state = new Int32Array(init.state);
 const reader = new BroadcastReader(init.ring, 0, new BusySpinWait());
-const buf = new Int32Array(DRAIN_BATCH * EVENT_RECORD_WORDS);
+const buf = new Int32Array(init.batch * EVENT_RECORD_WORDS);
 let consumed = 0;
 let lapped = 0;
 
 Atomics.store(state, DrainWord.ready, 1);
 Atomics.notify(state, DrainWord.ready);
 while (consumed < init.total) {
-  const n = reader.pollBatch(buf, DRAIN_BATCH);
+  const n = reader.pollBatch(buf, init.batch);
   if (n > 0) consumed += n;
   else if (n < 0) lapped++;
 }

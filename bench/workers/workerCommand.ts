@@ -25,7 +25,7 @@ export function awaitRun(words: Int32Array, index: number): boolean {
 }
 
 /** Host side: sets the command and wakes a parked worker. */
-export function command(words: Int32Array, index: number, c: WorkerCommand): void {
+export function setCommand(words: Int32Array, index: number, c: WorkerCommand): void {
   Atomics.store(words, index, c);
   Atomics.notify(words, index);
 }

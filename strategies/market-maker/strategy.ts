@@ -6,7 +6,7 @@
 // Allocation: none after rf_start. State is a handful of globals.
 
 import {
-  abs64, cancel, denialName, isDenied, logLine, marketEvent, orderEvent, OrderStatus, param, paramInRange,
+  abs64, cancel, backingOff, backOffNow, denialCount, noteAccepted, noteDenied, isDenied, logLine, marketEvent, orderEvent, OrderStatus, param, paramInRange,
   position, sellLimit, buyLimit,
 } from "ringfence";
 export * from "ringfence/exports";
@@ -29,13 +29,6 @@ let askQty: i64 = 0;
 let quotedMid: i64 = 0;
 let inventoryChanged = true;
 
-// Denial backoff: after a denial, skip this many market events (doubling up
-// to MAX_BACKOFF_EVENTS while denials continue, reset by an accepted order).
-const MIN_BACKOFF_EVENTS: i32 = 8;
-const MAX_BACKOFF_EVENTS: i32 = 1024;
-let backoffEvents: i32 = 0;
-let nextBackoffEvents: i32 = MIN_BACKOFF_EVENTS;
-let denials: i32 = 0;
 
 export function rf_start(): void {
   instrument = param("instrument", -1);
@@ -51,7 +44,7 @@ export function rf_on_market(): void {
   if (!e.isTwoSided) return;
   if (instrument < 0) instrument = e.instrument;
   if (<i64>e.instrument != instrument) return;
-  if (backoffEvents > 0) { backoffEvents--; return; }
+  if (backingOff()) return;
 
   const mid = e.midTicks;
   const moved = abs64(mid - quotedMid) >= requoteTicks;
@@ -100,19 +93,13 @@ function requote(mid: i64, bestBid: i64, bestAsk: i64): void {
 }
 
 function accepted(): void {
-  nextBackoffEvents = MIN_BACKOFF_EVENTS;
+  noteAccepted();
 }
 
 function onDenied(result: i32): void {
-  denials++;
-  backoffEvents = nextBackoffEvents;
-  if (nextBackoffEvents < MAX_BACKOFF_EVENTS) nextBackoffEvents <<= 1;
+  noteDenied(result, "quote");
   // Force a full requote once the backoff ends.
   inventoryChanged = true;
-  // Log the first denial and then every 64th: the host caps lines per callback anyway.
-  if ((denials & 63) == 1) {
-    logLine().text("quote denied: ").text(denialName(-result)).text(" (denials ").int(denials).text(")").warn();
-  }
 }
 
 export function rf_on_order(): void {
@@ -125,7 +112,7 @@ export function rf_on_order(): void {
   } else if (e.isDone) {
     forget(id);
     // Cancelled by the host (kill switch, risk): back off before quoting again.
-    if (e.status == OrderStatus.CancelledByRisk) backoffEvents = nextBackoffEvents;
+    if (e.status == OrderStatus.CancelledByRisk) backOffNow();
     inventoryChanged = true;
   }
 }
@@ -141,6 +128,6 @@ export function rf_stop(): void {
   if (instrument >= 0) {
     const p = position(<u32>instrument);
     logLine().text("market-maker stop: position ").int(p.lots).text(" fills ").int(p.fills)
-      .text(" denials ").int(denials).info();
+      .text(" denials ").int(denialCount()).info();
   }
 }

@@ -7,7 +7,7 @@
 // Allocation: the ring buffer, once, in rf_start. None per event.
 
 import {
-  abs64, cancelTimer, denialName, isDenied, isqrt, logLine, marketEvent, orderEvent, param, paramInRange,
+  abs64, cancelTimer, backingOff, denialCount, noteAccepted, noteDenied, isDenied, isqrt, logLine, marketEvent, orderEvent, param, paramInRange,
   position, setTimer, Side, timerEvent, tradeMarket, MAX_TIMER_DELAY_US,
 } from "ringfence";
 export * from "ringfence/exports";
@@ -44,11 +44,6 @@ let posLots: i64 = 0;
 /** Tag of the current position's time stop; a timer with an older tag is stale. */
 let entryTag: u32 = 0;
 
-const MIN_BACKOFF_EVENTS: i32 = 8;
-const MAX_BACKOFF_EVENTS: i32 = 1024;
-let backoffEvents: i32 = 0;
-let nextBackoffEvents: i32 = MIN_BACKOFF_EVENTS;
-let denials: i32 = 0;
 
 export function rf_start(): void {
   instrument = param("instrument", -1);
@@ -98,7 +93,7 @@ function addSample(x: i64): void {
 /** Trades against a full window of earlier samples (the current mid is not in them yet). */
 function decide(mid: i64): void {
   if (pendingId != 0) return;
-  if (backoffEvents > 0) { backoffEvents--; return; }
+  if (backingOff()) return;
 
   // Mean and variance in fixed point (FRAC bits), all in i64:
   //   mean = sum / n,  var = sumSq / n - mean^2.
@@ -142,17 +137,12 @@ function exit(inst: u32, pos: i64): void {
 function send(inst: u32, delta: i64): bool {
   const id = tradeMarket(inst, delta);
   if (isDenied(id)) {
-    denials++;
-    backoffEvents = nextBackoffEvents;
-    if (nextBackoffEvents < MAX_BACKOFF_EVENTS) nextBackoffEvents <<= 1;
-    if ((denials & 63) == 1) {
-      logLine().text("order denied: ").text(denialName(-id)).text(" (denials ").int(denials).text(")").warn();
-    }
+    noteDenied(id, "order");
     return false;
   }
   if (id <= 0) return false;
   pendingId = id;
-  nextBackoffEvents = MIN_BACKOFF_EVENTS;
+  noteAccepted();
   return true;
 }
 
@@ -180,5 +170,5 @@ export function rf_stop(): void {
   if (instrument < 0) return;
   const p = position(<u32>instrument);
   logLine().text("mean-reversion stop: position ").int(p.lots).text(" fills ").int(p.fills)
-    .text(" denials ").int(denials).info();
+    .text(" denials ").int(denialCount()).info();
 }

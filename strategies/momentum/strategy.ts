@@ -8,7 +8,7 @@
 // Allocation: none after rf_start.
 
 import {
-  denialName, emaStep, isDenied, logLine, marketEvent, orderEvent, param, paramInRange,
+  backingOff, denialCount, noteAccepted, noteDenied, emaStep, isDenied, logLine, marketEvent, orderEvent, param, paramInRange,
   position, Side, tradeMarket,
 } from "ringfence";
 export * from "ringfence/exports";
@@ -45,11 +45,6 @@ let pendingId: i32 = 0;
  */
 let posLots: i64 = 0;
 
-const MIN_BACKOFF_EVENTS: i32 = 8;
-const MAX_BACKOFF_EVENTS: i32 = 1024;
-let backoffEvents: i32 = 0;
-let nextBackoffEvents: i32 = MIN_BACKOFF_EVENTS;
-let denials: i32 = 0;
 
 export function rf_start(): void {
   instrument = param("instrument", -1);
@@ -90,7 +85,7 @@ export function rf_on_market(): void {
   }
 
   if (pendingId != 0) return;
-  if (backoffEvents > 0) { backoffEvents--; return; }
+  if (backingOff()) return;
 
   const inst = <u32>instrument;
   const pos = posLots;
@@ -114,15 +109,10 @@ export function rf_on_market(): void {
 function send(inst: u32, delta: i64): void {
   const id = tradeMarket(inst, delta);
   if (isDenied(id)) {
-    denials++;
-    backoffEvents = nextBackoffEvents;
-    if (nextBackoffEvents < MAX_BACKOFF_EVENTS) nextBackoffEvents <<= 1;
-    if ((denials & 63) == 1) {
-      logLine().text("order denied: ").text(denialName(-id)).text(" (denials ").int(denials).text(")").warn();
-    }
+    noteDenied(id, "order");
   } else if (id > 0) {
     pendingId = id;
-    nextBackoffEvents = MIN_BACKOFF_EVENTS;
+    noteAccepted();
   }
 }
 
@@ -149,5 +139,5 @@ export function rf_stop(): void {
   if (instrument < 0) return;
   const p = position(<u32>instrument);
   logLine().text("momentum stop: position ").int(p.lots).text(" fills ").int(p.fills)
-    .text(" denials ").int(denials).info();
+    .text(" denials ").int(denialCount()).info();
 }

@@ -8,13 +8,23 @@
  * Exit 0 done, 1 the benchmark failed, 2 usage.
  */
 import { intFlag, parseCommandArgs } from "../args.ts";
-import { UsageError } from "../errors.ts";
+import { CliError, UsageError } from "../errors.ts";
 
 const COMMAND = "bench";
 
 interface BenchEntry {
   readonly summary: string;
   run(argv: string[]): Promise<number>;
+}
+
+/** A benchmark that could not finish (a worker stalled, dist/ not built) is a one-line failure, exit 1. */
+async function orFail<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${name}: ${((e as Error)?.message ?? String(e)).split("\n")[0]}`);
+  }
 }
 
 function print(json: boolean, result: unknown, human: () => string): void {
@@ -58,18 +68,19 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
         samplesPerRound: intFlag(name, "samples", values.samples, base.samplesPerRound, 1),
         warmupPerRound: intFlag(name, "warmup", values.warmup, base.warmupPerRound, 0),
       };
-      const result = await runLatencyBench(options);
+      const result = await orFail(name, () => runLatencyBench(options));
       const command = `ringfence bench latency --rounds ${options.rounds} --samples ${options.samplesPerRound} --warmup ${options.warmupPerRound}`;
       print(values.json === true, result, () => formatLatencyBench(result, command));
       return 0;
     },
   },
   throughput: {
-    summary: "one-way events/s into one worker: no-op strategy, ring alone, in-process [--json] [--quick] [--events N] [--batch N] [--rounds N]",
+    summary: "one-way events/s into one worker: no-op strategy, ring alone, in-process [--json] [--quick] [--events N] [--batch N] [--capacity N] [--rounds N]",
     async run(argv) {
       const name = `${COMMAND} throughput`;
       const { values } = parseCommandArgs(name, argv, {
         json: { type: "boolean" }, quick: { type: "boolean" }, events: { type: "string" }, batch: { type: "string" }, rounds: { type: "string" }, warmup: { type: "string" },
+        capacity: { type: "string" },
       });
       const { DEFAULT_THROUGHPUT_BENCH, QUICK_THROUGHPUT_BENCH, formatThroughputBench, runThroughputBench } = await import("../../../bench/throughput.ts");
       const base = values.quick === true ? QUICK_THROUGHPUT_BENCH : DEFAULT_THROUGHPUT_BENCH;
@@ -78,11 +89,16 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
         batch: intFlag(name, "batch", values.batch, base.batch, 1),
         rounds: intFlag(name, "rounds", values.rounds, base.rounds, 1),
         warmupEvents: intFlag(name, "warmup", values.warmup, base.warmupEvents, 0),
+        ringCapacity: intFlag(name, "capacity", values.capacity, base.ringCapacity, 2),
       };
+      if ((options.ringCapacity & (options.ringCapacity - 1)) !== 0 || options.ringCapacity > 1 << 24) {
+        throw new UsageError(`${name}: --capacity must be a power of two in 2..${1 << 24}, got ${options.ringCapacity}`);
+      }
+      if (options.batch > options.ringCapacity) throw new UsageError(`${name}: --batch must be at most --capacity (${options.ringCapacity})`);
       if (options.batch > 4096) throw new UsageError(`${name}: --batch must be at most 4096, got ${options.batch}`);
       if (options.events + options.warmupEvents > 0x7fffffff) throw new UsageError(`${name}: --events plus --warmup must be below 2^31`);
-      const result = await runThroughputBench(options);
-      const command = `ringfence bench throughput --events ${options.events} --batch ${options.batch} --rounds ${options.rounds} --warmup ${options.warmupEvents}`;
+      const result = await orFail(name, () => runThroughputBench(options));
+      const command = `ringfence bench throughput --events ${options.events} --batch ${options.batch} --capacity ${options.ringCapacity} --rounds ${options.rounds} --warmup ${options.warmupEvents}`;
       print(values.json === true, result, () => formatThroughputBench(result, command));
       return 0;
     },
@@ -99,6 +115,37 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
       const result = await runBacktestBench({ events, rounds, strategyDir: exampleStrategyDir() });
       print(values.json === true, result, () => formatBacktestBench(result, `ringfence bench backtest --events ${events} --rounds ${rounds}`));
       return 0;
+    },
+  },
+  service: {
+    summary: "bounded load on the upload service over loopback: uploads, backtests, reads from several tenants; requests/s, p99, errors, leaks [--json] [--quick] [--tenants N] [--requests N] [--concurrency N]",
+    async run(argv) {
+      const name = `${COMMAND} service`;
+      const { values } = parseCommandArgs(name, argv, {
+        json: { type: "boolean" }, quick: { type: "boolean" }, tenants: { type: "string" }, requests: { type: "string" }, concurrency: { type: "string" },
+      });
+      const { DEFAULT_SERVICE_BENCH, QUICK_SERVICE_BENCH, formatServiceBench, runServiceBench } = await import("../../../bench/service.ts");
+      const { findBuilt, workerScriptPath } = await import("../builtPaths.ts");
+      const base = values.quick === true ? QUICK_SERVICE_BENCH : DEFAULT_SERVICE_BENCH;
+      const options = {
+        tenants: intFlag(name, "tenants", values.tenants, base.tenants, 2),
+        requestsPerTenant: intFlag(name, "requests", values.requests, base.requestsPerTenant, 1),
+        concurrency: intFlag(name, "concurrency", values.concurrency, base.concurrency, 1),
+        backtestEvents: base.backtestEvents,
+      };
+      if (options.tenants > 64 || options.concurrency > 64 || options.requestsPerTenant > 100_000) {
+        throw new UsageError(`${name}: --tenants and --concurrency must be ≤ 64 and --requests ≤ 100000 (a bounded load)`);
+      }
+      const workers = {
+        compile: findBuilt("serviceCompile.worker.mjs", "the compile worker"),
+        admit: findBuilt("serviceAdmit.worker.mjs", "the admission worker"),
+        backtest: findBuilt("serviceBacktest.worker.mjs", "the backtest worker"),
+        strategy: workerScriptPath(),
+      };
+      const result = await orFail(name, () => runServiceBench({ ...options, workers }));
+      const command = `ringfence bench service --tenants ${options.tenants} --requests ${options.requestsPerTenant} --concurrency ${options.concurrency}`;
+      print(values.json === true, result, () => formatServiceBench(result, command));
+      return result.errors === 0 && result.crossTenantLeaks === 0 ? 0 : 1;
     },
   },
 };
