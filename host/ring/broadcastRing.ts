@@ -174,14 +174,15 @@ export class BroadcastReader {
    */
   poll(dst: Int32Array, at: number): number {
     const w = this.words;
-    const tail = Atomics.load(w, TAIL_WORD);
-    const ahead = (tail - this.cursor) | 0;
-    if (ahead <= 0) return PollResult.Empty;
-    if (ahead > this.capacity) return this.resync(tail);
     const s = this.cursor;
     const slot = slotWord(this.readers, this.capacity, s);
     const want = (2 * s + 2) | 0;
-    if (Atomics.load(w, slot) !== want) return this.resync(tail);
+    // Poll the slot's own stamp rather than the shared tail (one cache line
+    // fewer per record, Agrona-style): behind `want` (an older lap, or 2s+1
+    // while being written) means not published yet; ahead means lapped.
+    const d = (Atomics.load(w, slot) - want) | 0;
+    if (d < 0) return PollResult.Empty;
+    if (d > 0) return this.resync(Atomics.load(w, TAIL_WORD));
     const src0 = slot + SLOT_HEADER_WORDS;
     for (let k = 0; k < EVENT_RECORD_WORDS; k++) dst[at + k] = w[src0 + k];
     // Seqlock re-check: if the publisher started rewriting this slot while we
