@@ -78,6 +78,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     record: o.record,
     workerScript: o.workerScript,
   });
+  await sup.ready(10_000);
   const events = o.recording.events;
   const t0 = performance.now();
   let next = 0;

@@ -131,6 +131,18 @@ export class Supervisor {
     return this.slots.length;
   }
 
+  /**
+   * Resolves once every worker runs its poll loop (bundle loaded, strategies
+   * instantiated), or has died, or `timeoutMs` passed: the feed should not
+   * start into workers that cannot read yet, or a live ring laps them at once.
+   */
+  async ready(timeoutMs: number): Promise<void> {
+    const until = performance.now() + timeoutMs;
+    while (performance.now() < until && this.slots.some((s) => s.alive && this.workerState(s.id) === WorkerState.Starting)) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
   /** Publishes up to `count` events without ever blocking; returns how many went out. */
   publish(src: Int32Array, at: number, count: number): number {
     const n = Math.min(count, this.publisher.available());

@@ -6,6 +6,7 @@
  * then a summary. `--in-process` runs the same as an in-process backtest.
  */
 import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { exampleStrategyDir, workerScriptPath } from "../builtPaths.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
@@ -36,7 +37,9 @@ export async function run(argv: string[]): Promise<number> {
   const seed = intFlag("demo", "seed", values.seed, DEMO_SEED);
   const events = intFlag("demo", "events", values.events, DEMO_EVENTS, 1);
   const rate = intFlag("demo", "rate", values.rate, DEMO_RATE, 1);
-  const workers = intFlag("demo", "workers", values.workers, 2, 1);
+  // One core for the feed thread, the rest for strategy workers (at most 2):
+  // spinning more threads than cores only adds scheduler delay.
+  const workers = intFlag("demo", "workers", values.workers, Math.max(1, Math.min(2, availableParallelism() - 1)), 1);
   const dir = exampleStrategyDir();
   const modules = readdirSync(dir).filter((f) => f.endsWith(".wasm")).sort();
   if (modules.length === 0) throw new InputError(`no example strategies in ${dir}: run 'npm run build' first`);
