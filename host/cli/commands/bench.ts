@@ -116,6 +116,7 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
       print(values.json === true, result, () => formatBacktestBench(result, `ringfence bench backtest --events ${events} --rounds ${rounds}`));
       return 0;
     },
+  },
   // `bench replay` (issue: record and replay) is the same measurement: a
   // deterministic backtest of the example strategies on one core.
   replay: {
