@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   inspect: { load: () => import("./commands/inspect.ts"), summary: "inspect FILE: header, counts, time range, per-instrument stats" },
   backtest: { load: () => import("./commands/backtest.ts"), summary: "backtest --data FILE --strategy A.wasm [...] [--fuel N] [--audit FILE] [--html FILE] [--json]" },
   run: { load: () => import("./commands/run.ts"), summary: "run --feed synthetic|FILE --strategy A.wasm [...] [--workers N] [--wait spin|hybrid|block] [--duration S] [--record SESSION] [--json]" },
-  sweep: { load: () => import("./commands/sweep.ts"), summary: "sweep --strategy X.wasm --data FILE --param name=v1,v2,… [...] [--threads N] [--json]: parameter grid on a piscina pool" },
+  sweep: { load: () => import("./commands/sweep.ts"), summary: "sweep --strategy X.wasm --data FILE --param name=v1,v2,… [...] [--threads N] [--html FILE] [--json]: parameter grid on a piscina pool" },
   replay: { load: () => import("./commands/replay.ts"), summary: "replay SESSION [--json]: re-execute a recorded live session and check every decision" },
   audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },
   serve: { load: () => import("./commands/serve.ts"), summary: "serve [--port P] [--host H] [--data DIR]: the multi-tenant upload service and dashboard (docs/service.md)" },

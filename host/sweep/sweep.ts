@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { maxDrawdown } from "../report/seriesMath.ts";
 import type { RiskLimits } from "../risk/riskLimits.ts";
+import type { StrategyReport } from "../engine/strategyRunner.ts";
 import type { SandboxLimits } from "../sandbox/limits.ts";
 import { gridPoints, type GridAxis } from "./grid.ts";
 import { sharpe } from "./metrics.ts";
@@ -23,6 +24,8 @@ export interface SweepOptions {
   readonly workerScript: string;
   readonly threads?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Keep the full reports (with chart series) of the best N points, for an HTML page. */
+  readonly keepTop?: number;
 }
 
 export interface SweepRow {
@@ -45,6 +48,8 @@ export interface SweepResult {
   events: number;
   points: number;
   rows: SweepRow[];
+  /** Reports of the best `keepTop` points, in rank order (only when asked). */
+  top?: StrategyReport[];
 }
 
 const SERIES_POINTS = 500;
@@ -81,7 +86,8 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     // Ranked by PnL, then Sharpe, then grid order: a total, deterministic order.
     rows.sort((a, b) => b.pnl - a.pnl || b.sharpe - a.sharpe || a.point - b.point);
     rows.forEach((r, i) => (r.rank = i + 1));
-    return { events, points: points.length, rows };
+    const top = o.keepTop ? rows.slice(0, o.keepTop).map((r) => results[r.point].report) : undefined;
+    return { events, points: points.length, rows, ...(top ? { top } : {}) };
   } finally {
     await pool.destroy();
   }

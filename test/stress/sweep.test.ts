@@ -47,6 +47,13 @@ describe("sweep", () => {
     expect(JSON.parse(a.stdout).rows).toHaveLength(2);
     const t = runCli(args.slice(0, -1));
     expect(t.stdout).toMatch(/^rank\s+window\s+pnl\s+sharpe\s+maxDD/m);
+    const html = join(data, "..", "sweep.html");
+    const h = runCli([...args.slice(0, -1), "--html", html]);
+    expect(h.code).toBe(0);
+    const page = readFileSync(html, "utf8");
+    expect(page.match(/data-chart="equity"/g)).toHaveLength(2);
+    expect(page).toMatch(/#1 mean-reversion\.wasm window=(16|64)/);
+    expect(page).not.toMatch(/<script/i);
     const bad = runCli(["sweep", "--strategy", distPath("strategies/momentum.wasm"), "--data", data, "--param", "x=1.5"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--param expects name=v1,v2/);

@@ -1,15 +1,19 @@
 /**
  * `ringfence sweep --strategy X.wasm --data FILE --param name=v1,v2,… [--param …]
- *  [--risk name=v …] [--fuel N] [--threads N] [--json]`
+ *  [--risk name=v …] [--fuel N] [--threads N] [--html FILE] [--json]`
  */
+import { renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
+import { buildRunChain } from "../../backtest/runChain.ts";
+import type { InstrumentSpec } from "../../feed/instrument.ts";
+import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { formatFixed } from "../../backtest/summary.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
 import { parseGrid } from "../../sweep/grid.ts";
 import { runSweep, type SweepResult } from "../../sweep/sweep.ts";
 import { intFlag, parseCommandArgs } from "../args.ts";
 import { findBuilt } from "../builtPaths.ts";
-import { UsageError } from "../errors.ts";
+import { InputError, UsageError } from "../errors.ts";
 import { loadStrategy, parseRisk, parseSandbox } from "../strategyArgs.ts";
 
 export async function run(argv: string[]): Promise<number> {
@@ -21,6 +25,7 @@ export async function run(argv: string[]): Promise<number> {
     fuel: { type: "string" },
     threads: { type: "string" },
     json: { type: "boolean" },
+    html: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`sweep: unexpected argument '${positionals[0]}'`);
   if (!values.strategy) throw new UsageError("sweep: --strategy MODULE.wasm is required");
@@ -35,16 +40,48 @@ export async function run(argv: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : intFlag("sweep", "threads", values.threads, 1, 1);
   const risk = parseRisk("sweep", values.risk ?? []);
   const sandbox = parseSandbox("sweep", values.fuel === undefined ? undefined : intFlag("sweep", "fuel", values.fuel, 0, 1));
-  readRecordingFile(values.data); // fail fast, with the reader's one-line message, before starting the pool
+  if (values.html === "") throw new UsageError("sweep: --html needs a FILE");
+  const recording = readRecordingFile(values.data); // fail fast, with the reader's one-line message, before starting the pool
   const spec = loadStrategy(values.strategy, new Map(), risk, sandbox);
   const total = grid.reduce((n, a) => n * a.values.length, 1);
   const progress = values.json ? undefined : progressBar(total);
   const result = await runSweep({
     dataPath: values.data, label: basename(values.strategy), module: spec.prepared.bytes!, grid, risk, sandbox,
     workerScript: findBuilt("sweep.worker.mjs", "the sweep worker"), threads, onProgress: progress,
+    keepTop: values.html !== undefined ? HTML_TOP_POINTS : undefined,
   });
-  process.stdout.write(values.json ? JSON.stringify(result) + "\n" : formatSweep(result) + "\n");
+  if (values.html !== undefined) writeSweepHtml(values.html, values.data, basename(values.strategy), result, recording.header.instruments);
+  const { top: _top, ...printable } = result;
+  process.stdout.write(values.json ? JSON.stringify(printable) + "\n" : formatSweep(result) + "\n");
   return 0;
+}
+
+/** Charts for the best points only: a page per grid point would not scale. */
+const HTML_TOP_POINTS = 10;
+
+/**
+ * The sweep page: the same self-contained report as `backtest --html`, one
+ * section per grid point (the best HTML_TOP_POINTS, in rank order), each
+ * labelled with its parameters.
+ */
+function writeSweepHtml(path: string, data: string, label: string, r: SweepResult, instruments: readonly InstrumentSpec[]): void {
+  const strategies = (r.top ?? []).map((s, i) => {
+    const row = r.rows[i];
+    const params = Object.entries(row.params).map(([k, v]) => `${k}=${v}`).join(" ");
+    return { ...s, module: `#${row.rank} ${label} ${params}` };
+  });
+  const report = { events: r.events, auditHash: buildRunChain(strategies, r.events).headHex, strategies };
+  const html = renderHtmlReport(report, {
+    title: `ringfence sweep: ${label}, best ${strategies.length} of ${r.points} points`,
+    data, generatedBy: "ringfence sweep", instruments,
+  });
+  try {
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, html);
+    renameSync(tmp, path);
+  } catch (e) {
+    throw new InputError(`sweep: cannot write '${path}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
 }
 
 function progressBar(total: number): (done: number, total: number) => void {
