@@ -377,8 +377,19 @@ export class StrategyRunner implements HostContext, RiskView {
     return HostStatus.Ok;
   }
 
+  /** Reused for every append: the log encodes an entry at once and keeps nothing of it. */
+  private readonly entry: { eventIndex: number; timeNs: number; call: string; args: readonly number[]; result: number; detail: string | undefined } = {
+    eventIndex: 0, timeNs: 0, call: "", args: [], result: 0, detail: undefined,
+  };
+
   audit(call: string, args: readonly number[], result: number, detail?: string): void {
-    const entry = { eventIndex: this.eventIndex, timeNs: this.timeNs, call, args, result, detail };
+    const entry = this.entry;
+    entry.eventIndex = this.eventIndex;
+    entry.timeNs = this.timeNs;
+    entry.call = call;
+    entry.args = args;
+    entry.result = result;
+    entry.detail = detail;
     this.audit_.append(entry);
     this.runAudit?.append(entry, this.strategyIndex);
   }

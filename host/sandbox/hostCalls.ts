@@ -56,6 +56,13 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
   const fns: Record<string, (...args: number[]) => number | void> = Object.create(null);
   const ctx = b.ctx;
 
+  // Reused on every call (the call table is single-threaded and nothing keeps
+  // them): risk and the venue copy the fields, the audit encodes the args at
+  // once. Keeps submit_order — the hot call — free of allocation.
+  const order: OrderFields = { instrument: 0, side: Side.Buy, type: OrderType.Limit, tif: TimeInForce.GTC, priceTicks: 0, qtyLots: 0, clientTag: 0 };
+  const submitArgs = [0, 0, 0, 0, 0, 0, 0];
+  const oneArg = [0];
+
   const submitCost = cost("submit_order");
   fns.submit_order = (reqPtr: number): number => {
     b.meter.charge(submitCost);
@@ -82,9 +89,22 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
     if (type === OrderType.Limit && !(priceTicks > 0)) bad("submit_order", "limit price_ticks must be > 0 and within ±2^53");
     if (type === OrderType.Market && priceTicks !== 0) bad("submit_order", "market order price_ticks must be 0");
     // An unknown instrument is the risk gate's typed denial (UnknownInstrument), not a fault.
-    const order: OrderFields = { instrument, side, type, tif, priceTicks, qtyLots, clientTag } as OrderFields;
+    order.instrument = instrument;
+    order.side = side as Side;
+    order.type = type as OrderType;
+    order.tif = tif as TimeInForce;
+    order.priceTicks = priceTicks;
+    order.qtyLots = qtyLots;
+    order.clientTag = clientTag;
     const result = ctx.submitOrder(order);
-    ctx.audit("submit_order", [instrument, side, type, tif, priceTicks, qtyLots, clientTag], result);
+    submitArgs[0] = instrument;
+    submitArgs[1] = side;
+    submitArgs[2] = type;
+    submitArgs[3] = tif;
+    submitArgs[4] = priceTicks;
+    submitArgs[5] = qtyLots;
+    submitArgs[6] = clientTag;
+    ctx.audit("submit_order", submitArgs, result);
     return result;
   };
 
@@ -92,7 +112,8 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
   fns.cancel_order = (orderId: number): number => {
     b.meter.charge(cancelCost);
     const result = orderId > 0 ? ctx.cancelOrder(orderId) : HostStatus.UnknownOrder;
-    ctx.audit("cancel_order", [orderId], result);
+    oneArg[0] = orderId;
+    ctx.audit("cancel_order", oneArg, result);
     return result;
   };
 
