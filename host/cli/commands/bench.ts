@@ -31,6 +31,27 @@ function print(json: boolean, result: unknown, human: () => string): void {
   process.stdout.write((json ? JSON.stringify(result) : human()) + "\n");
 }
 
+/**
+ * Backtest speed of the example strategies on one core. `bench replay` (the
+ * record-and-replay issue's name for it) is the same measurement.
+ */
+function backtestBench(suite: "backtest" | "replay"): BenchEntry {
+  return {
+    summary: "in-process backtest events/s of the example strategies vs a metered no-op [--json] [--events N] [--rounds N]",
+    async run(argv) {
+      const name = `${COMMAND} ${suite}`;
+      const { values } = parseCommandArgs(name, argv, { json: { type: "boolean" }, events: { type: "string" }, rounds: { type: "string" } });
+      const events = intFlag(name, "events", values.events, 200_000, 1000);
+      const rounds = intFlag(name, "rounds", values.rounds, 3, 1);
+      const { exampleStrategyDir } = await import("../builtPaths.ts");
+      const { formatBacktestBench, runBacktestBench } = await import("../../../bench/backtest.ts");
+      const result = await runBacktestBench({ events, rounds, strategyDir: exampleStrategyDir() });
+      print(values.json === true, result, () => formatBacktestBench(result, `ringfence bench ${suite} --events ${events} --rounds ${rounds}`));
+      return 0;
+    },
+  };
+}
+
 const BENCHES: Readonly<Record<string, BenchEntry>> = {
   fuel: {
     summary: "metered vs plain run time of the kernel suite [--json] [--rounds N]",
@@ -103,36 +124,8 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
       return 0;
     },
   },
-  backtest: {
-    summary: "in-process backtest events/s of the example strategies vs a metered no-op [--json] [--events N] [--rounds N]",
-    async run(argv) {
-      const name = `${COMMAND} backtest`;
-      const { values } = parseCommandArgs(name, argv, { json: { type: "boolean" }, events: { type: "string" }, rounds: { type: "string" } });
-      const events = intFlag(name, "events", values.events, 200_000, 1000);
-      const rounds = intFlag(name, "rounds", values.rounds, 3, 1);
-      const { exampleStrategyDir } = await import("../builtPaths.ts");
-      const { formatBacktestBench, runBacktestBench } = await import("../../../bench/backtest.ts");
-      const result = await runBacktestBench({ events, rounds, strategyDir: exampleStrategyDir() });
-      print(values.json === true, result, () => formatBacktestBench(result, `ringfence bench backtest --events ${events} --rounds ${rounds}`));
-      return 0;
-    },
-  },
-  // `bench replay` (issue: record and replay) is the same measurement: a
-  // deterministic backtest of the example strategies on one core.
-  replay: {
-    summary: "in-process backtest events/s of the example strategies vs a metered no-op [--json] [--events N] [--rounds N]",
-    async run(argv) {
-      const name = `${COMMAND} replay`;
-      const { values } = parseCommandArgs(name, argv, { json: { type: "boolean" }, events: { type: "string" }, rounds: { type: "string" } });
-      const events = intFlag(name, "events", values.events, 200_000, 1000);
-      const rounds = intFlag(name, "rounds", values.rounds, 3, 1);
-      const { exampleStrategyDir } = await import("../builtPaths.ts");
-      const { formatBacktestBench, runBacktestBench } = await import("../../../bench/backtest.ts");
-      const result = await runBacktestBench({ events, rounds, strategyDir: exampleStrategyDir() });
-      print(values.json === true, result, () => formatBacktestBench(result, `ringfence bench replay --events ${events} --rounds ${rounds}`));
-      return 0;
-    },
-  },
+  backtest: backtestBench("backtest"),
+  replay: backtestBench("replay"),
   service: {
     summary: "bounded load on the upload service over loopback: uploads, backtests, reads from several tenants; requests/s, p99, errors, leaks [--json] [--quick] [--tenants N] [--requests N] [--concurrency N]",
     async run(argv) {
