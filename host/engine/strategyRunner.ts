@@ -108,6 +108,8 @@ export class StrategyRunner implements HostContext, RiskView {
   seriesRecorder: SeriesRecorder | null = null;
   /** Attach before start() to record fuel used per market event (flight recorder, replay). */
   fuelTrace: FuelTrace | null = null;
+  /** Live telemetry: ns per risk check (never read by anything that decides). */
+  riskNs: { recordValue(v: number): void } | null = null;
 
   eventIndex = -1;
   /** Event time in ns relative to originHi * 2^32 (exact below ~104 days). */
@@ -304,7 +306,13 @@ export class StrategyRunner implements HostContext, RiskView {
   // ---- HostContext: what the call table may do --------------------------------
 
   submitOrder(order: OrderFields): number {
-    const denial = this.risk.check(order, this.timeNs);
+    let denial: number;
+    if (this.riskNs === null) denial = this.risk.check(order, this.timeNs);
+    else {
+      const t0 = performance.now();
+      denial = this.risk.check(order, this.timeNs);
+      this.riskNs.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1e6)));
+    }
     if (denial !== 0) {
       this.rejects++;
       this.observer?.order(this.eventIndex, order, -denial);

@@ -9,6 +9,7 @@ import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
 import type { Recording } from "../feed/recording.ts";
 import { RingPolicy } from "../ring/broadcastLayout.ts";
 import type { WaitMode } from "../ring/wait/index.ts";
+import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import { Supervisor } from "./supervisor.ts";
 import { percentiles, type LiveTelemetry, type Percentiles } from "./telemetry.ts";
 
@@ -55,6 +56,8 @@ export interface LiveReport {
     wallMs: number;
     eventsPerSec: number;
     tickToOrder: Percentiles;
+    /** Per stage: feed → worker, one event through the worker's strategies (sampled), a risk check, order → host. */
+    stages: { feedToWorker: Percentiles; callback: Percentiles; risk: Percentiles; orderToHost: Percentiles };
     maxRingLag: number;
     gapRecords: number;
     lappedCount: number;
@@ -111,6 +114,11 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
   const dones = await sup.stop();
   const wallMs = performance.now() - t0;
   o.onTick?.(sup.telemetry, wallMs);
+  for (const d of dones) {
+    sup.telemetry.feedToWorker.add(decodeFromCompressedBase64(d.stages.feedToWorker));
+    sup.telemetry.callback.add(decodeFromCompressedBase64(d.stages.callback));
+    sup.telemetry.risk.add(decodeFromCompressedBase64(d.stages.risk));
+  }
   const byIndex = new Map<number, StrategyReport>();
   for (const d of dones) for (const r of d.reports) byIndex.set(r.index, r);
   const t = sup.telemetry;
@@ -143,6 +151,12 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
       wallMs: Math.round(wallMs),
       eventsPerSec: Math.round(next / (wallMs / 1000)),
       tickToOrder: percentiles(t.tickToOrder),
+      stages: {
+        feedToWorker: percentiles(t.feedToWorker),
+        callback: percentiles(t.callback),
+        risk: percentiles(t.risk),
+        orderToHost: percentiles(t.orderToHost),
+      },
       maxRingLag: t.maxRingLag,
       gapRecords: t.gapRecords,
       lappedCount: t.lappedCount,

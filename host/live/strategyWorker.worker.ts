@@ -24,6 +24,9 @@ import {
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { encodeAuditFile } from "../audit/auditFile.ts";
 import { FuelTrace } from "../engine/fuelTrace.ts";
+import { encodeIntoCompressedBase64 } from "hdr-histogram-js";
+import { newHistogram } from "./telemetry.ts";
+import { NS_PER_MS, wallMs } from "./wallClock.ts";
 
 const init = workerData as WorkerInit;
 const BATCH = init.batch;
@@ -32,6 +35,14 @@ const wait = waitStrategy(init.wait);
 const reader = new BroadcastReader(init.ring, init.reader, wait);
 const out = new SpscProducer(init.orders, waitStrategy("spin"));
 const encoder = new TextEncoder();
+// f64 view of the order ring (order messages are 8-aligned) and of the feed's publish stamps.
+const sentAt = new Float64Array(init.orders, 0, init.orders.byteLength >> 3);
+const stamps = new Float64Array(init.stamps);
+const stampMask = stamps.length - 1;
+const feedToWorker = newHistogram();
+const callbackNs = newHistogram();
+const riskNs = newHistogram();
+const CALLBACK_SAMPLE_MASK = 15;
 
 /** Claims a message, waiting for the host to drain when the ring is full (backpressure, never loss). */
 function claim(type: number, bytes: number): number {
@@ -66,6 +77,7 @@ function observerFor(strategy: number): RunnerObserver {
       w[b + OrderField.qtyLo] = lo32(o.qtyLots);
       w[b + OrderField.qtyHi] = hi32(o.qtyLots);
       w[b + OrderField.clientTag] = o.clientTag;
+      sentAt[(at >> 3) + (OrderField.sentAtMs >> 1)] = wallMs();
       out.commit();
     },
     cancel(eventIndex: number, orderId: number, result: number): void {
@@ -137,6 +149,7 @@ function main(): void {
   const ranges: number[] = [];
   const kills: number[] = [];
   if (init.record) for (const r of runners) r.fuelTrace = new FuelTrace();
+  for (const r of runners) r.riskNs = riskNs;
   const buf = new Int32Array(BATCH * EVENT_RECORD_WORDS);
   const hb = workerWord(init.workerId, WorkerField.heartbeat);
   const stopWord = workerWord(init.workerId, WorkerField.stop);
@@ -158,6 +171,7 @@ function main(): void {
       continue;
     }
     const first = reader.batchFirst;
+    feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
     if (init.record) {
       const last = ranges.length - 2;
       if (last >= 0 && ranges[last] + ranges[last + 1] === first) ranges[last + 1] += n;
@@ -180,7 +194,13 @@ function main(): void {
       const at = i * EVENT_RECORD_WORDS;
       const kind = buf[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-      for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
+      if (((first + i) & CALLBACK_SAMPLE_MASK) === 0) {
+        const t0 = performance.now();
+        for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
+        callbackNs.recordValue(Math.max(1, Math.round((performance.now() - t0) * NS_PER_MS)));
+      } else {
+        for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
+      }
     }
     events += n;
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsLo), lo32(events));
@@ -195,6 +215,11 @@ function main(): void {
     gapRecords: reader.gapRecords,
     lappedCount: reader.lappedCount,
     reports: runners.map((r, i) => ({ ...r.report(), index: init.strategies[i].index })),
+    stages: {
+      feedToWorker: encodeIntoCompressedBase64(feedToWorker),
+      callback: encodeIntoCompressedBase64(callbackNs),
+      risk: encodeIntoCompressedBase64(riskNs),
+    },
     capture: init.record
       ? { ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }
       : undefined,

@@ -32,6 +32,7 @@ import type { StrategySpec } from "../engine/strategyRunner.ts";
 import { StrategyField, WorkerField, WorkerState, controlBytes, strategyWord, workerWord } from "./controlLayout.ts";
 import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg } from "./orderMessages.ts";
 import { LiveTelemetry } from "./telemetry.ts";
+import { NS_PER_MS, wallMs } from "./wallClock.ts";
 import type { WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
 
 export interface SupervisorOptions {
@@ -64,7 +65,6 @@ interface WorkerSlot {
   result: WorkerResult | null;
 }
 
-const NS_PER_MS = 1e6;
 
 export class Supervisor {
   readonly telemetry: LiveTelemetry;
@@ -72,6 +72,7 @@ export class Supervisor {
   readonly publisher: BroadcastPublisher;
   private readonly control: Int32Array;
   private readonly slots: WorkerSlot[] = [];
+  /** wallMs() publish time per ring slot, shared with the workers (feed → worker telemetry). */
   private readonly stamps: Float64Array;
   private readonly stampMask: number;
   private readonly exits: Promise<void>[] = [];
@@ -86,7 +87,8 @@ export class Supervisor {
     const controlSab = new SharedArrayBuffer(controlBytes(workers, o.strategies.length));
     this.control = new Int32Array(controlSab);
     this.telemetry = new LiveTelemetry(o.strategies.map((s) => s.label));
-    this.stamps = new Float64Array(o.ringCapacity);
+    const stampsSab = new SharedArrayBuffer(o.ringCapacity * 8);
+    this.stamps = new Float64Array(stampsSab);
     this.stampMask = o.ringCapacity - 1;
     for (let w = 0; w < workers; w++) {
       const mine = o.strategies.map((_, i) => i).filter((i) => i % workers === w);
@@ -108,6 +110,7 @@ export class Supervisor {
         sampleEvery: 0,
         batch: o.batch ?? 64,
         record: o.record ?? false,
+        stamps: stampsSab,
       };
       const worker = new Worker(o.workerScript, { workerData: init });
       const slot: WorkerSlot = {
@@ -147,7 +150,7 @@ export class Supervisor {
   publish(src: Int32Array, at: number, count: number): number {
     const n = Math.min(count, this.publisher.available());
     if (n <= 0) return 0;
-    const now = performance.now();
+    const now = wallMs();
     const first = this.publisher.published;
     for (let i = 0; i < n; i++) this.stamps[(first + i) & this.stampMask] = now;
     this.publisher.publishBatch(src, at, n);
@@ -254,6 +257,7 @@ export class Supervisor {
   private makeHandler(slot: WorkerSlot): (type: number, at: number, length: number) => void {
     const c = slot.consumer;
     const w = c.words;
+    const sentAt = new Float64Array(c.bytes.buffer, 0, c.bytes.byteLength >> 3);
     const t = this.telemetry;
     return (type, at, length) => {
       const b = at >> 2;
@@ -263,8 +267,11 @@ export class Supervisor {
           const eventIndex = joinI64(w[b + OrderField.eventLo], w[b + OrderField.eventHi]);
           const result = w[b + OrderField.result];
           const live = t.strategies[s];
-          const lat = (performance.now() - this.stamps[eventIndex & this.stampMask]) * NS_PER_MS;
-          if (eventIndex > this.publisher.published - this.stamps.length) t.tickToOrder.recordValue(Math.max(1, Math.round(lat)));
+          const now = wallMs();
+          if (eventIndex > this.publisher.published - this.stamps.length) {
+            t.tickToOrder.recordValue(Math.max(1, Math.round((now - this.stamps[eventIndex & this.stampMask]) * NS_PER_MS)));
+          }
+          t.orderToHost.recordValue(Math.max(1, Math.round((now - sentAt[(at >> 3) + (OrderField.sentAtMs >> 1)]) * NS_PER_MS)));
           if (result > 0) {
             live.orders++;
             live.working.set(result, { instrument: w[b + OrderField.instrument], side: w[b + OrderField.side], leavesLots: joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]) });

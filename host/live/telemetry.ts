@@ -47,8 +47,12 @@ export interface StrategyLive {
 export class LiveTelemetry {
   /** Feed publish → order received on the host (the full tick-to-order path). */
   readonly tickToOrder = newHistogram();
-  /** Feed publish → the host drained the worker's message (any kind). */
-  readonly feedToHost = newHistogram();
+  /** The worker wrote an order → the host drained it (order ring stage). */
+  readonly orderToHost = newHistogram();
+  /** Merged from the workers when they stop (see WorkerStages). */
+  readonly feedToWorker = newHistogram();
+  readonly callback = newHistogram();
+  readonly risk = newHistogram();
   eventsPublished = 0;
   gapRecords = 0;
   lappedCount = 0;

@@ -38,6 +38,18 @@ export interface WorkerInit {
   readonly batch: number;
   /** Flight recorder: capture what each strategy consumed and decided. */
   readonly record: boolean;
+  /** Float64 wallMs() publish time per ring slot (written by the feed before it publishes). */
+  readonly stamps: SharedArrayBuffer;
+}
+
+/** Stage histograms a worker kept (HdrHistogram, compressed base64), for the run's telemetry. */
+export interface WorkerStages {
+  /** Feed publish → the worker took the batch (first event of each batch). */
+  readonly feedToWorker: string;
+  /** One market event through every strategy on the worker (sampled every 16th event). */
+  readonly callback: string;
+  /** The risk gate's check of one order. */
+  readonly risk: string;
 }
 
 /**
@@ -64,6 +76,7 @@ export interface WorkerDone {
   readonly lappedCount: number;
   readonly reports: readonly (StrategyReport & { index: number })[];
   readonly capture?: WorkerCapture;
+  readonly stages: WorkerStages;
 }
 
 export interface WorkerFailed {

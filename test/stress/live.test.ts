@@ -46,6 +46,13 @@ describe("live mode through the rings", () => {
     expect(live.telemetry.gapRecords).toBe(0);
     expect(live.strategies.map(pick)).toEqual(bt.strategies.map(pick));
     expect(bt.strategies.some((s) => s.fills > 0)).toBe(true);
+    // Every stage of the path was measured.
+    const st = live.telemetry.stages;
+    const orders = bt.strategies.reduce((n, s) => n + s.orders + s.rejects, 0);
+    expect(st.risk.samples).toBe(orders);
+    expect(st.orderToHost.samples).toBe(orders);
+    expect(st.feedToWorker.samples).toBeGreaterThan(0);
+    expect(st.callback.samples).toBeGreaterThan(0);
   });
 
   it("a worker terminated mid-run: its strategies are disconnected with orders cancelled; the others match the backtest", async () => {

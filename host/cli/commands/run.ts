@@ -73,6 +73,9 @@ export async function run(argv: string[]): Promise<number> {
   else {
     const t = report.telemetry;
     process.stdout.write(`events ${report.events} in ${t.wallMs} ms (${t.eventsPerSec} ev/s), ${t.workers} worker(s), wait ${t.wait}; tick→order p50 ${t.tickToOrder.p50Ns} ns p99 ${t.tickToOrder.p99Ns} ns; gaps ${t.gapRecords}\n`);
+    const st = t.stages;
+    const us = (p: { p50Ns: number; p99Ns: number }) => `p50 ${(p.p50Ns / 1000).toFixed(2)} µs / p99 ${(p.p99Ns / 1000).toFixed(2)} µs`;
+    process.stdout.write(`stages: feed→worker ${us(st.feedToWorker)}; strategies per event ${us(st.callback)}; risk ${us(st.risk)}; order→host ${us(st.orderToHost)}\n`);
     for (const s of report.strategies) {
       process.stdout.write(`${s.module}: orders ${s.orders} fills ${s.fills} rejects ${s.rejects} position ${s.position} pnl ${s.pnl}e-${s.pnlDecimals}${s.faults.length ? ` FAULT ${s.faults[0].kind}: ${s.faults[0].message}` : ""}\n`);
     }
