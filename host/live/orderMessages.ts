@@ -4,18 +4,23 @@
  *
  *   type          payload words
  *   Order     1   strategy | eventIndexLo | eventIndexHi | result | instrument | side | type | tif
- *                 | priceLo | priceHi | qtyLo | qtyHi | clientTag | pad | sentAtMs f64   (16 words)
- *                 sentAtMs: the worker's wallMs() when it wrote the order (order → host telemetry)
+ *                 | priceLo | priceHi | qtyLo | qtyHi | clientTag                       (13 words: with the
+ *                 header, one 64-byte cache line)
  *                 result = order id (> 0, accepted by risk and the venue) or -Denial
  *   Cancel    2   strategy | eventIndexLo | eventIndexHi | orderId | result             (5 words)
  *   Venue     3   strategy | eventIndexLo | eventIndexHi | 16-word event record (Fill/OrderUpdate) (19 words)
  *   Fault     4   strategy | eventIndexLo | eventIndexHi | fuelAtFault | kindCode | textBytes | UTF-8 text
  *   Gap       5   worker | lostRecords | lappedCount                                   (3 words)
  *   Callback  6   strategy | eventIndexLo | eventIndexHi | fuelUsed | callbackNs     (5 words, sampled telemetry)
+ *   Stamp     7   pad | pad | sentAtMs f64  (4 words; after a sampled order: the worker's
+ *                 wallMs() when it wrote that order, for the order → host stage)
  */
-export const OrderMsg = { Order: 1, Cancel: 2, Venue: 3, Fault: 4, Gap: 5, Callback: 6 } as const;
+export const OrderMsg = { Order: 1, Cancel: 2, Venue: 3, Fault: 4, Gap: 5, Callback: 6, Stamp: 7 } as const;
 
-export const ORDER_MSG_WORDS = 16;
+export const ORDER_MSG_WORDS = 13;
+export const STAMP_MSG_WORDS = 4;
+/** Word of the f64 send time in a Stamp message (8-aligned). */
+export const STAMP_SENT_AT_WORD = 2;
 export const CANCEL_MSG_WORDS = 5;
 export const VENUE_MSG_WORDS = 19;
 export const FAULT_MSG_HEADER_WORDS = 6;
@@ -25,7 +30,7 @@ export const MAX_FAULT_TEXT_BYTES = 400;
 
 export const OrderField = {
   strategy: 0, eventLo: 1, eventHi: 2, result: 3, instrument: 4, side: 5, type: 6, tif: 7,
-  priceLo: 8, priceHi: 9, qtyLo: 10, qtyHi: 11, clientTag: 12, sentAtMs: 14,
+  priceLo: 8, priceHi: 9, qtyLo: 10, qtyHi: 11, clientTag: 12,
 } as const;
 
 export const FaultKindCode: readonly string[] = [

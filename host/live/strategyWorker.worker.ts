@@ -19,14 +19,14 @@ import type { Fault } from "../sandbox/faults.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 import { StrategyField, WorkerField, WorkerState, strategyWord, workerWord } from "./controlLayout.ts";
 import {
-  CANCEL_MSG_WORDS, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderField, OrderMsg, VENUE_MSG_WORDS,
+  CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderField, OrderMsg, VENUE_MSG_WORDS,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { encodeAuditFile } from "../audit/auditFile.ts";
 import { FuelTrace } from "../engine/fuelTrace.ts";
 import { encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import { newHistogram } from "./telemetry.ts";
-import { NS_PER_MS, wallMs } from "./wallClock.ts";
+import { NS_PER_MS, STAGE_SAMPLE_MASK, wallMs } from "./wallClock.ts";
 
 const init = workerData as WorkerInit;
 const BATCH = init.batch;
@@ -42,7 +42,8 @@ const stampMask = stamps.length - 1;
 const feedToWorker = newHistogram();
 const callbackNs = newHistogram();
 const riskNs = newHistogram();
-const CALLBACK_SAMPLE_MASK = 15;
+let ordersSent = 0;
+let batches = 0;
 
 /** Claims a message, waiting for the host to drain when the ring is full (backpressure, never loss). */
 function claim(type: number, bytes: number): number {
@@ -77,8 +78,15 @@ function observerFor(strategy: number): RunnerObserver {
       w[b + OrderField.qtyLo] = lo32(o.qtyLots);
       w[b + OrderField.qtyHi] = hi32(o.qtyLots);
       w[b + OrderField.clientTag] = o.clientTag;
-      sentAt[(at >> 3) + (OrderField.sentAtMs >> 1)] = wallMs();
       out.commit();
+      // A sampled order is followed by its send time (order → host stage).
+      if ((++ordersSent & STAGE_SAMPLE_MASK) === 1) {
+        const s = claim(OrderMsg.Stamp, STAMP_MSG_WORDS * 4);
+        if (s >= 0) {
+          sentAt[(s >> 3) + (STAMP_SENT_AT_WORD >> 1)] = wallMs();
+          out.commit();
+        }
+      }
     },
     cancel(eventIndex: number, orderId: number, result: number): void {
       const at = claim(OrderMsg.Cancel, CANCEL_MSG_WORDS * 4);
@@ -171,7 +179,7 @@ function main(): void {
       continue;
     }
     const first = reader.batchFirst;
-    feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
+    if ((++batches & STAGE_SAMPLE_MASK) === 1) feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
     if (init.record) {
       const last = ranges.length - 2;
       if (last >= 0 && ranges[last] + ranges[last + 1] === first) ranges[last + 1] += n;
@@ -194,7 +202,7 @@ function main(): void {
       const at = i * EVENT_RECORD_WORDS;
       const kind = buf[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-      if (((first + i) & CALLBACK_SAMPLE_MASK) === 0) {
+      if (((first + i) & STAGE_SAMPLE_MASK) === 0) {
         const t0 = performance.now();
         for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
         callbackNs.recordValue(Math.max(1, Math.round((performance.now() - t0) * NS_PER_MS)));

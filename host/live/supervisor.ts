@@ -30,7 +30,7 @@ import { SpscConsumer, createSpscRing } from "../ring/spscRing.ts";
 import { waitStrategy, type WaitMode } from "../ring/wait/index.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import { StrategyField, WorkerField, WorkerState, controlBytes, strategyWord, workerWord } from "./controlLayout.ts";
-import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg } from "./orderMessages.ts";
+import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg, STAMP_SENT_AT_WORD } from "./orderMessages.ts";
 import { LiveTelemetry } from "./telemetry.ts";
 import { NS_PER_MS, wallMs } from "./wallClock.ts";
 import type { WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
@@ -271,7 +271,7 @@ export class Supervisor {
           if (eventIndex > this.publisher.published - this.stamps.length) {
             t.tickToOrder.recordValue(Math.max(1, Math.round((now - this.stamps[eventIndex & this.stampMask]) * NS_PER_MS)));
           }
-          t.orderToHost.recordValue(Math.max(1, Math.round((now - sentAt[(at >> 3) + (OrderField.sentAtMs >> 1)]) * NS_PER_MS)));
+
           if (result > 0) {
             live.orders++;
             live.working.set(result, { instrument: w[b + OrderField.instrument], side: w[b + OrderField.side], leavesLots: joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]) });
@@ -320,6 +320,10 @@ export class Supervisor {
           t.strategies[s].fault = `${kind} at event ${joinI64(w[b + 1], w[b + 2])}: ${text}`;
           t.strategies[s].working.clear();
           this.audit.append({ eventIndex: joinI64(w[b + 1], w[b + 2]), timeNs: 0, call: "fault", args: [w[b + 3]], result: 0, detail: `${kind}: ${text}` }, s);
+          break;
+        }
+        case OrderMsg.Stamp: {
+          t.orderToHost.recordValue(Math.max(1, Math.round((wallMs() - sentAt[(at >> 3) + (STAMP_SENT_AT_WORD >> 1)]) * NS_PER_MS)));
           break;
         }
         case OrderMsg.Gap: {

@@ -49,8 +49,10 @@ describe("live mode through the rings", () => {
     // Every stage of the path was measured.
     const st = live.telemetry.stages;
     const orders = bt.strategies.reduce((n, s) => n + s.orders + s.rejects, 0);
-    expect(st.risk.samples).toBe(orders);
-    expect(st.orderToHost.samples).toBe(orders);
+    // Stages are sampled one in 1024 (the first of each 1024): per worker at least one sample each.
+    expect(st.risk.samples).toBeGreaterThan(0);
+    expect(st.risk.samples).toBeLessThanOrEqual(Math.ceil(orders / 1024) + workers * 3);
+    expect(st.orderToHost.samples).toBeGreaterThan(0);
     expect(st.feedToWorker.samples).toBeGreaterThan(0);
     expect(st.callback.samples).toBeGreaterThan(0);
   });
