@@ -8,12 +8,11 @@
  * Message = Int32Array [type, ...payload]. The sink must copy or send it
  * before returning: the array is reused for the next message.
  */
-import { EVENT_RECORD_WORDS, EventWord } from "../../host/abi/eventRecord.ts";
-import { hi32, lo32 } from "../../host/abi/int64.ts";
+import { EventWord } from "../../host/abi/eventRecord.ts";
 import { AuditLog } from "../../host/audit/auditLog.ts";
 import { StrategyRunner, type RunnerObserver } from "../../host/engine/strategyRunner.ts";
 import type { InstrumentSpec } from "../../host/feed/instrument.ts";
-import { ORDER_MSG_WORDS, OrderField, OrderMsg, VENUE_MSG_WORDS } from "../../host/live/orderMessages.ts";
+import { ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS, writeOrderPayload, writeVenuePayload } from "../../host/live/orderMessages.ts";
 import type { WorkerStrategy } from "../../host/live/workerProtocol.ts";
 import type { OrderFields } from "../../host/venue/orderFields.ts";
 
@@ -44,29 +43,12 @@ export function createMessageRunner(init: MessageWorkerInit, sink: MessageSink):
   faultMsg[MSG_TYPE_WORD] = OrderMsg.Fault;
   const observer: RunnerObserver = {
     order(eventIndex: number, o: OrderFields, result: number): void {
-      const b = MSG_PAYLOAD_WORD;
-      orderMsg[b + OrderField.strategy] = s.index;
-      orderMsg[b + OrderField.eventLo] = lo32(eventIndex);
-      orderMsg[b + OrderField.eventHi] = hi32(eventIndex);
-      orderMsg[b + OrderField.result] = result;
-      orderMsg[b + OrderField.instrument] = o.instrument;
-      orderMsg[b + OrderField.side] = o.side;
-      orderMsg[b + OrderField.type] = o.type;
-      orderMsg[b + OrderField.tif] = o.tif;
-      orderMsg[b + OrderField.priceLo] = lo32(o.priceTicks);
-      orderMsg[b + OrderField.priceHi] = hi32(o.priceTicks);
-      orderMsg[b + OrderField.qtyLo] = lo32(o.qtyLots);
-      orderMsg[b + OrderField.qtyHi] = hi32(o.qtyLots);
-      orderMsg[b + OrderField.clientTag] = o.clientTag;
+      writeOrderPayload(orderMsg, MSG_PAYLOAD_WORD, s.index, eventIndex, o, result);
       sink(orderMsg);
     },
     cancel(): void {},
     venueEvent(eventIndex: number, words: Int32Array, at: number): void {
-      const b = MSG_PAYLOAD_WORD;
-      venueMsg[b] = s.index;
-      venueMsg[b + 1] = lo32(eventIndex);
-      venueMsg[b + 2] = hi32(eventIndex);
-      for (let k = 0; k < EVENT_RECORD_WORDS; k++) venueMsg[b + 3 + k] = words[at + k];
+      writeVenuePayload(venueMsg, MSG_PAYLOAD_WORD, s.index, eventIndex, words, at);
       sink(venueMsg);
     },
     fault(): void {

@@ -1,3 +1,7 @@
+import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
+import { hi32, lo32 } from "../abi/int64.ts";
+import type { OrderFields } from "../venue/orderFields.ts";
+
 /**
  * Messages on the worker → host order ring (host/ring/spscRing.ts). The one
  * descriptor of their payloads; all fields are Int32 words, i64 as lo/hi.
@@ -36,3 +40,28 @@ export const OrderField = {
 export const FaultKindCode: readonly string[] = [
   "out_of_fuel", "call_depth", "memory_limit", "trap", "bad_host_call", "abort", "abi", "watchdog", "disconnect",
 ];
+
+/** Writes an Order payload at word b (no allocation): the one encoder of it. */
+export function writeOrderPayload(w: Int32Array, b: number, strategy: number, eventIndex: number, o: OrderFields, result: number): void {
+  w[b + OrderField.strategy] = strategy;
+  w[b + OrderField.eventLo] = lo32(eventIndex);
+  w[b + OrderField.eventHi] = hi32(eventIndex);
+  w[b + OrderField.result] = result;
+  w[b + OrderField.instrument] = o.instrument;
+  w[b + OrderField.side] = o.side;
+  w[b + OrderField.type] = o.type;
+  w[b + OrderField.tif] = o.tif;
+  w[b + OrderField.priceLo] = lo32(o.priceTicks);
+  w[b + OrderField.priceHi] = hi32(o.priceTicks);
+  w[b + OrderField.qtyLo] = lo32(o.qtyLots);
+  w[b + OrderField.qtyHi] = hi32(o.qtyLots);
+  w[b + OrderField.clientTag] = o.clientTag;
+}
+
+/** Writes a Venue payload (strategy, event index, one 16-word Fill/OrderUpdate record) at word b. */
+export function writeVenuePayload(w: Int32Array, b: number, strategy: number, eventIndex: number, src: Int32Array, at: number): void {
+  w[b] = strategy;
+  w[b + 1] = lo32(eventIndex);
+  w[b + 2] = hi32(eventIndex);
+  for (let k = 0; k < EVENT_RECORD_WORDS; k++) w[b + 3 + k] = src[at + k];
+}

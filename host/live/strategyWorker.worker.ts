@@ -19,7 +19,7 @@ import type { Fault } from "../sandbox/faults.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 import { StrategyField, WorkerField, WorkerState, strategyWord, workerWord } from "./controlLayout.ts";
 import {
-  CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderField, OrderMsg, VENUE_MSG_WORDS,
+  CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS, writeOrderPayload, writeVenuePayload,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { encodeAuditFile } from "../audit/auditFile.ts";
@@ -63,21 +63,7 @@ function observerFor(strategy: number): RunnerObserver {
     order(eventIndex: number, o: OrderFields, result: number): void {
       const at = claim(OrderMsg.Order, ORDER_MSG_WORDS * 4);
       if (at < 0) return;
-      const w = out.words;
-      const b = at >> 2;
-      w[b + OrderField.strategy] = strategy;
-      w[b + OrderField.eventLo] = lo32(eventIndex);
-      w[b + OrderField.eventHi] = hi32(eventIndex);
-      w[b + OrderField.result] = result;
-      w[b + OrderField.instrument] = o.instrument;
-      w[b + OrderField.side] = o.side;
-      w[b + OrderField.type] = o.type;
-      w[b + OrderField.tif] = o.tif;
-      w[b + OrderField.priceLo] = lo32(o.priceTicks);
-      w[b + OrderField.priceHi] = hi32(o.priceTicks);
-      w[b + OrderField.qtyLo] = lo32(o.qtyLots);
-      w[b + OrderField.qtyHi] = hi32(o.qtyLots);
-      w[b + OrderField.clientTag] = o.clientTag;
+      writeOrderPayload(out.words, at >> 2, strategy, eventIndex, o, result);
       out.commit();
       // A sampled order is followed by its send time (order → host stage).
       if ((++ordersSent & STAGE_SAMPLE_MASK) === 1) {
@@ -103,12 +89,7 @@ function observerFor(strategy: number): RunnerObserver {
     venueEvent(eventIndex: number, words: Int32Array, at0: number): void {
       const at = claim(OrderMsg.Venue, VENUE_MSG_WORDS * 4);
       if (at < 0) return;
-      const w = out.words;
-      const b = at >> 2;
-      w[b] = strategy;
-      w[b + 1] = lo32(eventIndex);
-      w[b + 2] = hi32(eventIndex);
-      for (let k = 0; k < EVENT_RECORD_WORDS; k++) w[b + 3 + k] = words[at0 + k];
+      writeVenuePayload(out.words, at >> 2, strategy, eventIndex, words, at0);
       out.commit();
     },
     fault(f: Fault): void {
