@@ -11,23 +11,17 @@
  * Skipped, with a message, only when chromium is missing and CI is not set;
  * in CI a missing chromium fails the test (.ci/run installs it).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { distPath, repoRoot } from "../support/dist.ts";
 import { startHarness, type Harness } from "../service/support/serviceHarness.ts";
+import { launchChromium, skipWithoutChromium } from "./chromium.ts";
 import { countColor, decodePng } from "./png.ts";
 
-const CHROMIUM = process.env.RINGFENCE_CHROMIUM ?? "/usr/bin/chromium";
-const IN_CI = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" && process.env.CI !== "0";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`[browser] SKIPPED test/browser/dashboard.test.ts: no chromium at ${CHROMIUM} (apt-get install chromium, or set RINGFENCE_CHROMIUM); in CI this test fails instead`);
-}
-
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SKIP = skipWithoutChromium("test/browser/dashboard.test.ts");
 const EQUITY_COLOR = "#2457c5";
 const ARTIFACTS = join(repoRoot, "test-artifacts");
 
@@ -46,15 +40,14 @@ async function logIn(page: Page, key: string, role: string): Promise<void> {
   await expect.poll(() => page.textContent("#who"), { timeout: 15_000 }).toContain(role);
 }
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("dashboard in chromium", () => {
+describe.skipIf(SKIP)("dashboard in chromium", () => {
   it("logs in, uploads, backtests with a chart, deploys, and halts as risk", async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/run must install Debian's chromium (this test never skips in CI)`);
     h = await startHarness();
     const quantKey = await h.key("acme", "quant");
     const riskKey = await h.key("ops", "risk");
     mkdirSync(ARTIFACTS, { recursive: true });
 
-    context = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+    context = await launchChromium(join(dir, "profile"), { width: 1400, height: 1000 });
     const foreign: string[] = [];
     const problems: string[] = [];
     const origin = new URL(h.url).origin;

@@ -11,27 +11,21 @@
  * Skipped, with a message, only when chromium is missing and CI is not set;
  * in CI a missing chromium fails the test (.ci/run installs it).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type BrowserContext } from "playwright-core";
+import { type BrowserContext } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBacktest } from "../../host/backtest/backtest.ts";
 import { formatFixed } from "../../host/feed/decimal.ts";
 import { renderHtmlReport } from "../../host/report/htmlReport.ts";
 import { spec, synthetic } from "../support/backtestHarness.ts";
 import { distPath, repoRoot } from "../support/dist.ts";
+import { launchChromium, skipWithoutChromium } from "./chromium.ts";
 import { countColor, decodePng } from "./png.ts";
 
-const CHROMIUM = process.env.RINGFENCE_CHROMIUM ?? "/usr/bin/chromium";
-const IN_CI = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" && process.env.CI !== "0";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(`[browser] SKIPPED test/browser/htmlReport.test.ts: no chromium at ${CHROMIUM} (apt-get install chromium, or set RINGFENCE_CHROMIUM); in CI this test fails instead`);
-}
-
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SKIP = skipWithoutChromium("test/browser/htmlReport.test.ts");
 const EXAMPLES = ["market-maker", "momentum", "mean-reversion"];
 const COLORS = { equity: "#2457c5", drawdown: "#c2352b", position: "#7a3ebf", buy: "#1b8a4a", sell: "#c2352b" };
 
@@ -42,9 +36,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("HTML report in chromium", () => {
+describe.skipIf(SKIP)("HTML report in chromium", () => {
   it("renders every chart with its data, loads nothing from the network, and matches the report", async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`chromium is missing at ${CHROMIUM}: .ci/run must install Debian's chromium (this test never skips in CI)`);
 
     const recording = synthetic(20_000, 7, 2);
     const strategies = EXAMPLES.map((name) => spec(new Uint8Array(readFileSync(distPath(`strategies/${name}.wasm`))), { label: `${name}.wasm` }));
@@ -54,7 +47,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)("HTML report in chromium", () => {
     const file = join(dir, "report.html");
     writeFileSync(file, html);
 
-    context = await chromium.launchPersistentContext(join(dir, "profile"), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1320, height: 900 } });
+    context = await launchChromium(join(dir, "profile"), { width: 1320, height: 900 });
     const requests: string[] = [];
     const problems: string[] = [];
     context.on("request", (r) => requests.push(r.url()));
