@@ -11,7 +11,6 @@ import { runLive } from "../live/liveRun.ts";
 import { RingPolicy } from "../ring/broadcastLayout.ts";
 import type { WaitMode } from "../ring/wait/index.ts";
 import type { BacktestReport } from "./backtest.ts";
-import { buildRunChain } from "./runChain.ts";
 
 export interface WorkerBacktestOptions {
   readonly recording: Recording;
@@ -48,5 +47,5 @@ export async function runWorkerBacktest(o: WorkerBacktestOptions): Promise<Backt
     const { liveFault: _f, cancelledOnDisconnect: _c, index: _i, ...report } = s as StrategyReport & { liveFault: unknown; cancelledOnDisconnect: unknown; index?: unknown };
     return report;
   });
-  return { events: live.events, auditHash: buildRunChain(strategies, live.events).headHex, strategies };
+  return { events: live.events, auditHash: live.auditHash, strategies };
 }

@@ -11,6 +11,7 @@ import { RingPolicy } from "../ring/broadcastLayout.ts";
 import type { WaitMode } from "../ring/wait/index.ts";
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import { Supervisor } from "./supervisor.ts";
+import { buildRunChain } from "../backtest/runChain.ts";
 import { percentiles, type LiveTelemetry, type Percentiles } from "./telemetry.ts";
 
 export interface LiveRunOptions {
@@ -48,7 +49,10 @@ export interface LiveCapture {
 
 export interface LiveReport {
   events: number;
+  /** The run chain over the strategy chains, as in a backtest (host/backtest/runChain.ts). */
   auditHash: string;
+  /** Head of the host's own chain: orders as they reached the host, kill switches, cancel-on-disconnect. */
+  hostAuditHash: string;
   strategies: (StrategyReport & { liveFault: string | null; cancelledOnDisconnect: number })[];
   telemetry: {
     workers: number;
@@ -143,7 +147,8 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
   }
   return {
     events: next,
-    auditHash: sup.audit.headHex,
+    auditHash: buildRunChain(strategies, next).headHex,
+    hostAuditHash: sup.audit.headHex,
     strategies,
     telemetry: {
       workers: sup.workerCount,

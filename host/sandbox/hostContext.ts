@@ -1,5 +1,6 @@
 import type { InstrumentSpec } from "../feed/instrument.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
+import type { VenueOrder } from "../venue/venueOrder.ts";
 
 /**
  * Everything the host call table may touch for ONE strategy. The engine
@@ -40,13 +41,5 @@ export interface HostContext {
   audit(call: string, args: readonly number[], result: number, detail?: string): void;
 }
 
-export interface WorkingOrderView {
-  readonly instrument: number;
-  readonly side: number;
-  readonly type: number;
-  readonly tif: number;
-  readonly clientTag: number;
-  readonly priceTicks: number;
-  readonly leavesLots: number;
-  readonly filledLots: number;
-}
+/** What read_orders copies out for a working order: the venue's own view (recycled; read it at once). */
+export type WorkingOrderView = VenueOrder;

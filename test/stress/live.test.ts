@@ -45,6 +45,8 @@ describe("live mode through the rings", () => {
     expect(live.events).toBe(30_000);
     expect(live.telemetry.gapRecords).toBe(0);
     expect(live.strategies.map(pick)).toEqual(bt.strategies.map(pick));
+    expect(live.auditHash).toBe(bt.auditHash);
+    expect(live.hostAuditHash).not.toBe(bt.auditHash);
     expect(bt.strategies.some((s) => s.fills > 0)).toBe(true);
     // Every stage of the path was measured.
     const st = live.telemetry.stages;
