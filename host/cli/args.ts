@@ -12,6 +12,9 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
+    // node:util reads "--seconds -1" as two options and calls it "ambiguous".
+    const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);
+    if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} got a value starting with '-'; write it as ${ambiguous[1]}=VALUE`);
     throw new UsageError(`${command}: ${msg} (see 'ringfence help')`);
   }
 }

@@ -78,7 +78,8 @@ describe("ringfence backtest", () => {
     ["no --strategy", () => ["backtest", "--data", data], 2, /--strategy/],
     ["bad --param", () => ["backtest", "--data", data, "--strategy", mm(), "--param", "x=1.5"], 2, /--param/],
     ["unknown --risk", () => ["backtest", "--data", data, "--strategy", mm(), "--risk", "nope=1"], 2, /--risk/],
-    ["bad --fuel", () => ["backtest", "--data", data, "--strategy", mm(), "--fuel", "-3"], 2, /--fuel/],
+    ["negative --fuel", () => ["backtest", "--data", data, "--strategy", mm(), "--fuel", "-3"], 2, /--fuel got a value starting with '-'; write it as --fuel=VALUE/],
+    ["--fuel=-3", () => ["backtest", "--data", data, "--strategy", mm(), "--fuel=-3"], 2, /--fuel must be an integer >= 1, got '-3'/],
     ["unknown flag", () => ["backtest", "--data", data, "--strategy", mm(), "--frobnicate"], 2, /frobnicate/],
   ])("%s: one clear line and the right exit code", (_name, args, code, pattern) => {
     expectOneLineError(runCli(args()), code as number, pattern as RegExp);
