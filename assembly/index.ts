@@ -21,7 +21,7 @@ export {
 export {
   submit, buyLimit, sellLimit, buyMarket, sellMarket, tradeMarket, cancel, isDenied, denialOf,
 } from "./orders";
-export { PositionView, OrderView, OrderList, ORDER_LIST_CAPACITY, position, positionLots, orders } from "./position";
+export { PositionView, OrderView, OrderList, ORDER_LIST_CAPACITY, position, positionLots, orders, trackFill, ownPositionLots, OWN_POSITION_INSTRUMENTS } from "./position";
 export { log, logDebug, logInfo, logWarn, logError, LogLine, logLine } from "./log";
 export { param, hasParam, paramInRange } from "./params";
 export { nowNs, setTimer, cancelTimer } from "./clock";

@@ -3,8 +3,9 @@
 // unmanaged view over it: no allocation. A view shows the last read; read
 // again after anything that may have changed it (a fill, an order).
 
+import { EVENT_BUFFER } from "./events";
 import {
-  HostStatus, ORDER_VIEW_BYTES, OrderViewOffset, POSITION_RECORD_BYTES, PositionOffset, RECORD_ALIGN,
+  EventKind, EventOffset, HostStatus, ORDER_VIEW_BYTES, Side, OrderViewOffset, POSITION_RECORD_BYTES, PositionOffset, RECORD_ALIGN,
 } from "./abi";
 import * as host from "./bindings";
 
@@ -90,4 +91,28 @@ export function orders(max: i32 = ORDER_LIST_CAPACITY): OrderList {
   orderTotal = total;
   orderCount = total < max ? total : max;
   return changetype<OrderList>(ORDER_VIEWS);
+}
+
+// Own position from own fills. Every fill of ours reaches rf_on_order, so a
+// strategy that calls trackFill() there always knows its position without a
+// read_position host call on the tick path (each host call is audited and
+// costs fuel). Kept for instruments 0..OWN_POSITION_INSTRUMENTS-1 in a static
+// table; ownPositionLots() asks the host for any other instrument.
+export const OWN_POSITION_INSTRUMENTS: u32 = 64;
+const OWN_POSITIONS: usize = memory.data(<i32>OWN_POSITION_INSTRUMENTS * 8, 8);
+
+/** Call first thing in rf_on_order: a Fill updates ownPositionLots(). No allocation. */
+export function trackFill(): void {
+  if (load<i32>(EVENT_BUFFER, EventOffset.kind) != EventKind.Fill) return;
+  const instrument = load<u32>(EVENT_BUFFER, EventOffset.instrument);
+  if (instrument >= OWN_POSITION_INSTRUMENTS) return;
+  const lots = load<i64>(EVENT_BUFFER, EventOffset.qty);
+  const at = OWN_POSITIONS + (<usize>instrument << 3);
+  store<i64>(at, load<i64>(at) + (load<i32>(EVENT_BUFFER, EventOffset.flags) == Side.Buy ? lots : -lots));
+}
+
+/** Signed position in lots, kept from own fills (see trackFill). */
+export function ownPositionLots(instrument: u32): i64 {
+  if (instrument >= OWN_POSITION_INSTRUMENTS) return position(instrument).lots;
+  return load<i64>(OWN_POSITIONS + (<usize>instrument << 3));
 }

@@ -8,7 +8,7 @@
 
 import {
   abs64, cancelTimer, backingOff, denialCount, noteAccepted, noteDenied, isDenied, isqrt, logLine, marketEvent, orderEvent, param, paramInRange,
-  position, setTimer, Side, timerEvent, tradeMarket, MAX_TIMER_DELAY_US,
+  position, ownPositionLots, setTimer, trackFill, timerEvent, tradeMarket, MAX_TIMER_DELAY_US,
 } from "ringfence";
 export * from "ringfence/exports";
 
@@ -35,12 +35,6 @@ let sumSq: i64 = 0;
 
 let pendingId: i32 = 0;
 let timerId: i32 = 0;
-/**
- * Our position, kept from our own fills (every fill reaches rf_on_order), so
- * the tick path never needs a read_position host call — each host call is
- * audited and costs fuel.
- */
-let posLots: i64 = 0;
 /** Tag of the current position's time stop; a timer with an older tag is stale. */
 let entryTag: u32 = 0;
 
@@ -109,7 +103,7 @@ function decide(mid: i64): void {
   const meanTicks = baseTicks + (meanF >> FRAC);
 
   const inst = <u32>instrument;
-  const pos = posLots;
+  const pos = ownPositionLots(inst);
   if (pos == 0) {
     if (xF < meanF - bandF) enter(inst, qtyLots, mid, meanTicks);
     else if (allowShort && xF > meanF + bandF) enter(inst, -qtyLots, mid, meanTicks);
@@ -148,7 +142,7 @@ function send(inst: u32, delta: i64): bool {
 
 export function rf_on_order(): void {
   const e = orderEvent();
-  if (e.isFill && <i64>e.instrument == instrument) posLots += e.side == Side.Buy ? e.fillLots : -e.fillLots;
+  trackFill();
   if (pendingId == 0 || e.orderId != pendingId) return;
   if ((e.isFill && e.leavesLots == 0) || e.isDone) pendingId = 0;
 }
@@ -159,7 +153,7 @@ export function rf_on_timer(): void {
   timerId = 0;
   if (t.tag != entryTag || instrument < 0) return;
   const inst = <u32>instrument;
-  const pos = posLots;
+  const pos = ownPositionLots(inst);
   if (pos == 0 || pendingId != 0) return;
   logLine().text("time stop: position ").int(pos).info();
   send(inst, -pos);

@@ -9,7 +9,7 @@
 
 import {
   backingOff, denialCount, noteAccepted, noteDenied, emaStep, isDenied, logLine, marketEvent, orderEvent, param, paramInRange,
-  position, Side, tradeMarket,
+  position, ownPositionLots, trackFill, tradeMarket,
 } from "ringfence";
 export * from "ringfence/exports";
 
@@ -38,12 +38,6 @@ let entryTicks: i64 = 0;
 let entrySign: i32 = 0;
 /** Our market order in flight, 0 when none: one at a time keeps the position exact. */
 let pendingId: i32 = 0;
-/**
- * Our position, kept from our own fills (every fill reaches rf_on_order), so
- * the tick path never needs a read_position host call — each host call is
- * audited and costs fuel.
- */
-let posLots: i64 = 0;
 
 
 export function rf_start(): void {
@@ -88,7 +82,7 @@ export function rf_on_market(): void {
   if (backingOff()) return;
 
   const inst = <u32>instrument;
-  const pos = posLots;
+  const pos = ownPositionLots(inst);
 
   // Stop: the mid moved stop_ticks against the entry.
   if (pos != 0 && entryTicks != 0) {
@@ -118,12 +112,12 @@ function send(inst: u32, delta: i64): void {
 
 export function rf_on_order(): void {
   const e = orderEvent();
-  if (e.isFill && <i64>e.instrument == instrument) posLots += e.side == Side.Buy ? e.fillLots : -e.fillLots;
+  trackFill();
   if (e.orderId != pendingId || pendingId == 0) return;
   if (e.isFill) {
     // The fill that opens (or flips) the position sets the stop reference;
     // one that flattens it clears it.
-    const pos = posLots;
+    const pos = ownPositionLots(<u32>instrument);
     const sign: i32 = pos > 0 ? 1 : pos < 0 ? -1 : 0;
     if (sign != entrySign) {
       entrySign = sign;
