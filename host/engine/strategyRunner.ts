@@ -44,7 +44,10 @@ export type LogSink = (strategy: string, level: number, timeNs: number, text: st
  * path: implementations must not allocate.
  */
 export interface RunnerObserver {
-  /** An order passed risk and reached the venue (result = order id) or was denied (result = -Denial). */
+  /**
+   * An order passed risk and reached the venue (result = order id) or was
+   * denied (result = -Denial); called once the call is in the audit chain.
+   */
   order(eventIndex: number, o: OrderFields, result: number): void;
   cancel(eventIndex: number, orderId: number, result: number): void;
   /** A Fill/OrderUpdate record the venue produced, at words[at..at+16). */
@@ -317,20 +320,24 @@ export class StrategyRunner implements HostContext, RiskView {
     }
     if (denial !== 0) {
       this.rejects++;
-      this.observer?.order(this.eventIndex, order, -denial);
       return -denial;
     }
     this.orders++;
-    const id = this.venue.submit(order, this.timeNs, this.seq);
-    this.observer?.order(this.eventIndex, order, id);
-    return id;
+    return this.venue.submit(order, this.timeNs, this.seq);
   }
 
   cancelOrder(orderId: number): number {
     const r = this.venue.cancel(orderId, this.timeNs, this.seq);
     if (r === HostStatus.Ok) this.cancels++;
-    this.observer?.cancel(this.eventIndex, orderId, r);
     return r;
+  }
+
+  orderAudited(order: OrderFields, result: number): void {
+    this.observer?.order(this.eventIndex, order, result);
+  }
+
+  cancelAudited(orderId: number, result: number): void {
+    this.observer?.cancel(this.eventIndex, orderId, result);
   }
 
   positionLots(i: number): number {
