@@ -44,10 +44,7 @@ export type LogSink = (strategy: string, level: number, timeNs: number, text: st
  * path: implementations must not allocate.
  */
 export interface RunnerObserver {
-  /**
-   * An order passed risk and reached the venue (result = order id) or was
-   * denied (result = -Denial); called once the call is in the audit chain.
-   */
+  /** An order passed risk and reached the venue (result = order id) or was denied (result = -Denial). */
   order(eventIndex: number, o: OrderFields, result: number): void;
   cancel(eventIndex: number, orderId: number, result: number): void;
   /** A Fill/OrderUpdate record the venue produced, at words[at..at+16). */
@@ -320,24 +317,25 @@ export class StrategyRunner implements HostContext, RiskView {
     }
     if (denial !== 0) {
       this.rejects++;
+      this.observer?.order(this.eventIndex, order, -denial);
       return -denial;
     }
     this.orders++;
-    return this.venue.submit(order, this.timeNs, this.seq);
+    const id = this.venue.submit(order, this.timeNs, this.seq);
+    // The host hears of the order before the call table appends it to the
+    // strategy's audit chain: waiting for the SHA-256 append first measured
+    // p50 0.98 -> 2.44 us tick-to-order. The host logs every order it
+    // receives in its own chain (hostAuditHash), so a worker dying between
+    // the two loses nothing from the record.
+    this.observer?.order(this.eventIndex, order, id);
+    return id;
   }
 
   cancelOrder(orderId: number): number {
     const r = this.venue.cancel(orderId, this.timeNs, this.seq);
     if (r === HostStatus.Ok) this.cancels++;
+    this.observer?.cancel(this.eventIndex, orderId, r);
     return r;
-  }
-
-  orderAudited(order: OrderFields, result: number): void {
-    this.observer?.order(this.eventIndex, order, result);
-  }
-
-  cancelAudited(orderId: number, result: number): void {
-    this.observer?.cancel(this.eventIndex, orderId, result);
   }
 
   positionLots(i: number): number {

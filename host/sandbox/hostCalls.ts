@@ -105,7 +105,6 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
     submitArgs[5] = qtyLots;
     submitArgs[6] = clientTag;
     ctx.audit("submit_order", submitArgs, result);
-    ctx.orderAudited(order, result);
     return result;
   };
 
@@ -115,7 +114,6 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
     const result = orderId > 0 ? ctx.cancelOrder(orderId) : HostStatus.UnknownOrder;
     oneArg[0] = orderId;
     ctx.audit("cancel_order", oneArg, result);
-    ctx.cancelAudited(orderId, result);
     return result;
   };
 

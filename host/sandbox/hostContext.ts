@@ -21,12 +21,6 @@ export interface HostContext {
   submitOrder(order: OrderFields): number;
   /** Returns a HostStatus. */
   cancelOrder(orderId: number): number;
-  /**
-   * After the call is in the audit chain: only then may the host (live mode)
-   * hear of the order or cancel, so it never holds one the chain lacks.
-   */
-  orderAudited(order: OrderFields, result: number): void;
-  cancelAudited(orderId: number, result: number): void;
   /** Writes nothing; the call table reads the account through these. */
   positionLots(instrument: number): number;
   cashTicksLots(instrument: number): number;
