@@ -66,3 +66,30 @@ export const EventWord = {
 } as const;
 
 export const EVENT_RECORD_WORDS = EVENT_RECORD_BYTES >> 2;
+
+/**
+ * Copies one record (16 words) from src[s..s+16) to dst[d..d+16). Written
+ * out word by word on purpose: V8 (Node 20) neither unrolls nor hoists the
+ * bounds checks of a 16-step loop, and the loop measured 21 ns per record
+ * against 4.6 ns for this form (typed array to wasm memory). Every hot path
+ * that moves a record (ring publish and poll, guest delivery, venue queue)
+ * goes through here.
+ */
+export function copyRecord(dst: Int32Array, d: number, src: Int32Array, s: number): void {
+  dst[d] = src[s];
+  dst[d + 1] = src[s + 1];
+  dst[d + 2] = src[s + 2];
+  dst[d + 3] = src[s + 3];
+  dst[d + 4] = src[s + 4];
+  dst[d + 5] = src[s + 5];
+  dst[d + 6] = src[s + 6];
+  dst[d + 7] = src[s + 7];
+  dst[d + 8] = src[s + 8];
+  dst[d + 9] = src[s + 9];
+  dst[d + 10] = src[s + 10];
+  dst[d + 11] = src[s + 11];
+  dst[d + 12] = src[s + 12];
+  dst[d + 13] = src[s + 13];
+  dst[d + 14] = src[s + 14];
+  dst[d + 15] = src[s + 15];
+}

@@ -14,7 +14,7 @@
  */
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { DenialName, EventKind, HostStatus, KillSwitchState, OrderStatus } from "../abi/codes.ts";
-import { readI64, writeI64 } from "../abi/int64.ts";
+import { joinI64, readI64 } from "../abi/int64.ts";
 import type { AuditLog } from "../audit/auditLog.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
 import { RiskGate, type RiskView } from "../risk/riskGate.ts";
@@ -116,7 +116,10 @@ export class StrategyRunner implements HostContext, RiskView {
   /** Event time in ns relative to originHi * 2^32 (exact below ~104 days). */
   timeNs = 0;
   private originHi = 0;
-  private seq = 0;
+  // The current event's seq as raw (lo, hi) words: decoded only when an
+  // order, cancel or timer needs it, not on every tick.
+  private seqLo = 0;
+  private seqHi = 0;
   private logsThisCallback = 0;
   private orders = 0;
   private rejects = 0;
@@ -180,7 +183,8 @@ export class StrategyRunner implements HostContext, RiskView {
     if (!this.alive) return;
     const fuelBefore = this.fuelTrace === null ? 0 : this.instance!.fuelUsed;
     this.eventIndex = eventIndex;
-    this.seq = readI64(words, at + EventWord.seqLo);
+    this.seqLo = words[at + EventWord.seqLo];
+    this.seqHi = words[at + EventWord.seqHi];
     const timeNs = ((words[at + EventWord.timeHi] | 0) - this.originHi) * TWO_32 + (words[at + EventWord.timeLo] >>> 0);
     this.venue.onMarket(words, at);
     if (this.queue.length > 0) this.drainQueue();
@@ -232,7 +236,7 @@ export class StrategyRunner implements HostContext, RiskView {
   setKillSwitch(state: KillSwitchState): void {
     this.risk.setKillSwitch(state);
     let cancelled = 0;
-    if (state === KillSwitchState.Halted) cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq);
+    if (state === KillSwitchState.Halted) cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq());
     this.audit("kill_switch", [state, cancelled], 0);
     if (this.alive && this.queue.length > 0) this.drainQueue();
     else this.queue.clear();
@@ -255,7 +259,8 @@ export class StrategyRunner implements HostContext, RiskView {
     const s = this.scratch;
     s.fill(0);
     s[EventWord.kind] = EventKind.Timer;
-    writeI64(s, EventWord.seqLo, this.seq);
+    s[EventWord.seqLo] = this.seqLo;
+    s[EventWord.seqHi] = this.seqHi;
     this.writeAbsoluteTime(s, EventWord.timeLo, this.timerOut.dueNs);
     s[EventWord.ref] = id;
     s[EventWord.flags] = this.timerOut.tag;
@@ -283,7 +288,7 @@ export class StrategyRunner implements HostContext, RiskView {
     this.faultRecord = fault;
     this.observer?.fault(fault);
     this.audit("fault", [fault.atEvent, fault.fuelAtFault], 0, `${fault.kind}: ${fault.message}`);
-    const cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq);
+    const cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq());
     this.audit("quarantine", [cancelled], 0, "working orders cancelled");
     this.queue.clear();
     this.timers.clear();
@@ -295,6 +300,10 @@ export class StrategyRunner implements HostContext, RiskView {
       eventIndex: this.eventIndex, timeNs: this.timeNs, instrument: s[EventWord.instrument], side: s[EventWord.flags],
       priceTicks: readI64(s, EventWord.priceLo), qtyLots: readI64(s, EventWord.qtyLo),
     });
+  }
+
+  private seq(): number {
+    return joinI64(this.seqLo, this.seqHi);
   }
 
   /** Writes origin + rel as an absolute i64 ns time into words[w], words[w+1]. */
@@ -321,7 +330,7 @@ export class StrategyRunner implements HostContext, RiskView {
       return -denial;
     }
     this.orders++;
-    const id = this.venue.submit(order, this.timeNs, this.seq);
+    const id = this.venue.submit(order, this.timeNs, this.seq());
     // The host hears of the order before the call table appends it to the
     // strategy's audit chain: waiting for the SHA-256 append first measured
     // p50 0.98 -> 2.44 us tick-to-order. The host logs every order it
@@ -332,7 +341,7 @@ export class StrategyRunner implements HostContext, RiskView {
   }
 
   cancelOrder(orderId: number): number {
-    const r = this.venue.cancel(orderId, this.timeNs, this.seq);
+    const r = this.venue.cancel(orderId, this.timeNs, this.seq());
     if (r === HostStatus.Ok) this.cancels++;
     this.observer?.cancel(this.eventIndex, orderId, r);
     return r;

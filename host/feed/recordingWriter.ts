@@ -1,6 +1,6 @@
 import { createHash, type Hash } from "node:crypto";
 import { crc32 } from "node:zlib";
-import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EventWord, copyRecord } from "../abi/eventRecord.ts";
 import { joinI64, writeI64 } from "../abi/int64.ts";
 import { EventStreamChecker } from "./eventChecks.ts";
 import { RecordingError } from "./recordingError.ts";
@@ -124,7 +124,7 @@ export class RecordingWriter {
       }
       const src = (at + i) * EVENT_RECORD_WORDS;
       const dst = BLOCK_RECORDS_WORD + this.pending * EVENT_RECORD_WORDS;
-      for (let k = 0; k < EVENT_RECORD_WORDS; k++) out[dst + k] = words[src + k];
+      copyRecord(out, dst, words, src);
       this.pending++;
       this.events++;
       if (this.pending === this.recordsPerBlock) this.writeBlock();

@@ -1,4 +1,4 @@
-import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_WORDS, copyRecord } from "../abi/eventRecord.ts";
 import { hi32, lo32 } from "../abi/int64.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 
@@ -63,5 +63,5 @@ export function writeVenuePayload(w: Int32Array, b: number, strategy: number, ev
   w[b] = strategy;
   w[b + 1] = lo32(eventIndex);
   w[b + 2] = hi32(eventIndex);
-  for (let k = 0; k < EVENT_RECORD_WORDS; k++) w[b + 3 + k] = src[at + k];
+  copyRecord(w, b + 3, src, at);
 }

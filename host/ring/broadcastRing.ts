@@ -6,7 +6,7 @@
  * Hot-path methods (publish, publishBatch, poll) never allocate, throw or
  * log: they return counts. Constructors validate and throw on misuse.
  */
-import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../abi/eventRecord.ts";
 import {
   CAPACITY_WORD, PARKED_WORD, POLICY_WORD, READERS_WORD, ReaderField, RingPolicy, SLOT_HEADER_WORDS, TAIL_WORD,
   broadcastRingBytes, checkBroadcastGeometry, readerWord, slotWord,
@@ -94,7 +94,7 @@ export class BroadcastPublisher {
       Atomics.store(w, slot, (2 * s + 1) | 0);
       const src0 = at + i * EVENT_RECORD_WORDS;
       const dst0 = slot + SLOT_HEADER_WORDS;
-      for (let k = 0; k < EVENT_RECORD_WORDS; k++) w[dst0 + k] = src[src0 + k];
+      copyRecord(w, dst0, src, src0);
       Atomics.store(w, slot, (2 * s + 2) | 0);
     }
     this.seq += count;
@@ -184,7 +184,7 @@ export class BroadcastReader {
     if (d < 0) return PollResult.Empty;
     if (d > 0) return this.resync(Atomics.load(w, TAIL_WORD));
     const src0 = slot + SLOT_HEADER_WORDS;
-    for (let k = 0; k < EVENT_RECORD_WORDS; k++) dst[at + k] = w[src0 + k];
+    copyRecord(dst, at, w, src0);
     // Seqlock re-check: if the publisher started rewriting this slot while we
     // copied, the stamp moved on and the copy may be torn.
     if (Atomics.load(w, slot) !== want) return this.resync(Atomics.load(w, TAIL_WORD));

@@ -5,7 +5,7 @@
  * throw into the caller. After a fault the instance is dead (quarantined):
  * every later call returns false without entering the guest.
  */
-import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN, copyRecord } from "../abi/eventRecord.ts";
 import { ABI_VERSION } from "../abi/version.ts";
 import { METER_EXPORT, METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
 import { FaultKind, FaultMessage, GuestFault, type Fault } from "./faults.ts";
@@ -140,7 +140,7 @@ export class StrategyInstance implements FuelMeter {
     this.currentEvent = eventIndex;
     const dst = this.memory.words();
     const base = this.eventWord;
-    for (let i = 0; i < EVENT_RECORD_WORDS; i++) dst[base + i] = words[at + i];
+    copyRecord(dst, base, words, at);
     const budget = this.limits.fuelPerCallback;
     this.arm(budget);
     const fn = this.fns[callback];

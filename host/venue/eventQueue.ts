@@ -1,5 +1,5 @@
 import { EventKind } from "../abi/codes.ts";
-import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../abi/eventRecord.ts";
 import { readI64, writeI64 } from "../abi/int64.ts";
 
 /** Records the queue holds before its first growth. */
@@ -78,16 +78,16 @@ export class EventQueue {
     if (this.count * EVENT_RECORD_WORDS === this.words.length) this.grow();
     const a = this.words;
     const w = this.count * EVENT_RECORD_WORDS;
-    for (let k = 0; k < EVENT_RECORD_WORDS; k++) a[w + k] = src[srcWord + k];
+    copyRecord(a, w, src, srcWord);
     this.count++;
   }
 
   /** Copies record i into dst at word offset dstWord. i must be < length (not checked: hot path). */
   copyOut(i: number, dst: Int32Array, dstWord: number): void {
-    // A 16-word loop rather than set(subarray(...)): subarray allocates a view per call.
+    // copyRecord rather than set(subarray(...)): subarray allocates a view per call.
     const a = this.words;
     const from = i * EVENT_RECORD_WORDS;
-    for (let k = 0; k < EVENT_RECORD_WORDS; k++) dst[dstWord + k] = a[from + k];
+    copyRecord(dst, dstWord, a, from);
   }
 
   /** EventKind of record i. */

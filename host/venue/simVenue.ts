@@ -1,12 +1,15 @@
 import { EventKind, HostStatus, OrderStatus, OrderType, Side, TimeInForce } from "../abi/codes.ts";
 import { EventWord } from "../abi/eventRecord.ts";
-import { readI64 } from "../abi/int64.ts";
+import { joinI64, readI64 } from "../abi/int64.ts";
 import type { RiskView } from "../risk/riskGate.ts";
 import { Account, EMPTY_ACCOUNT, type AccountView } from "./account.ts";
 import type { EventQueue } from "./eventQueue.ts";
 import { DEFAULT_FILL_MODEL, type FillModel, type FillPrice } from "./fillModel.ts";
 import type { OrderFields } from "./orderFields.ts";
 import { MutableVenueOrder, type VenueOrder } from "./venueOrder.ts";
+
+/** Words kept per instrument for its last quote: bid, bid lots, ask, ask lots as (lo, hi). */
+const RAW_QUOTE_WORDS = 8;
 
 export interface VenueStats {
   /** Orders accepted by submit (after risk). */
@@ -64,6 +67,9 @@ export class SimVenue {
   private readonly bidAvail: Float64Array;
   private readonly askAvail: Float64Array;
   private readonly lastTradeTicks: Float64Array;
+  /** The last quote's bid, bid lots, ask, ask lots as (lo, hi) words per instrument, until settleQuote decodes them. */
+  private readonly rawQuotes: Int32Array;
+  private readonly quoteStale: Uint8Array;
   /** Working orders by ascending id (ids are issued in order, so new ones go last). */
   private readonly working: MutableVenueOrder[] = [];
   /** Per instrument: buys by price desc then id asc; sells by price asc then id asc. */
@@ -88,6 +94,8 @@ export class SimVenue {
     this.bidAvail = new Float64Array(instrumentCount);
     this.askAvail = new Float64Array(instrumentCount);
     this.lastTradeTicks = new Float64Array(instrumentCount);
+    this.rawQuotes = new Int32Array(instrumentCount * RAW_QUOTE_WORDS);
+    this.quoteStale = new Uint8Array(instrumentCount);
     this.buys = Array.from({ length: instrumentCount }, () => []);
     this.sells = Array.from({ length: instrumentCount }, () => []);
     const venue = this;
@@ -110,33 +118,64 @@ export class SimVenue {
     const kind = words[at + EventWord.kind];
     const i = words[at + EventWord.instrument] >>> 0;
     if (i >= this.instrumentCount) return;
-    const seq = readI64(words, at + EventWord.seqLo);
-    const timeNs = readI64(words, at + EventWord.timeLo);
+    // Only a fill needs the event's seq and time, and only a resting order
+    // needs the quote decoded now: on the tick path (nothing resting on this
+    // instrument) a quote's words are just kept, and decoded when something
+    // reads them (settleQuote).
+    const resting = this.buys[i].length + this.sells[i].length > 0;
     if (kind === EventKind.Quote) {
-      const bid = readI64(words, at + EventWord.priceLo);
-      const bidLots = readI64(words, at + EventWord.qtyLo);
-      const ask = readI64(words, at + EventWord.price2Lo);
-      const askLots = readI64(words, at + EventWord.qty2Lo);
-      // NaN (out of ±2^53) fails `> 0`, so a malformed side is simply absent.
-      const bidOk = bid > 0 && bidLots > 0;
-      const askOk = ask > 0 && askLots > 0;
-      this.bidTicks[i] = bidOk ? bid : 0;
-      this.bidLots[i] = bidOk ? bidLots : 0;
-      this.bidAvail[i] = bidOk ? bidLots : 0;
-      this.askTicks[i] = askOk ? ask : 0;
-      this.askLots[i] = askOk ? askLots : 0;
-      this.askAvail[i] = askOk ? askLots : 0;
-      if (askOk) this.askAvail[i] = this.matchResting(this.buys[i], EventKind.Quote, ask, askLots, seq, timeNs);
-      if (bidOk) this.bidAvail[i] = this.matchResting(this.sells[i], EventKind.Quote, bid, bidLots, seq, timeNs);
+      const q = this.rawQuotes;
+      const w = i * RAW_QUOTE_WORDS;
+      q[w] = words[at + EventWord.priceLo];
+      q[w + 1] = words[at + EventWord.priceHi];
+      q[w + 2] = words[at + EventWord.qtyLo];
+      q[w + 3] = words[at + EventWord.qtyHi];
+      q[w + 4] = words[at + EventWord.price2Lo];
+      q[w + 5] = words[at + EventWord.price2Hi];
+      q[w + 6] = words[at + EventWord.qty2Lo];
+      q[w + 7] = words[at + EventWord.qty2Hi];
+      this.quoteStale[i] = 1;
+      if (!resting) return;
+      this.settleQuote(i);
+      const seq = readI64(words, at + EventWord.seqLo);
+      const timeNs = readI64(words, at + EventWord.timeLo);
+      if (this.askTicks[i] > 0) this.askAvail[i] = this.matchResting(this.buys[i], EventKind.Quote, this.askTicks[i], this.askLots[i], seq, timeNs);
+      if (this.bidTicks[i] > 0) this.bidAvail[i] = this.matchResting(this.sells[i], EventKind.Quote, this.bidTicks[i], this.bidLots[i], seq, timeNs);
     } else if (kind === EventKind.Trade) {
       const price = readI64(words, at + EventWord.priceLo);
       const lots = readI64(words, at + EventWord.qtyLo);
       if (!(price > 0)) return;
       this.lastTradeTicks[i] = price;
-      if (!(lots > 0)) return;
+      if (!(lots > 0) || !resting) return;
+      const seq = readI64(words, at + EventWord.seqLo);
+      const timeNs = readI64(words, at + EventWord.timeLo);
       this.matchResting(this.buys[i], EventKind.Trade, price, lots, seq, timeNs);
       this.matchResting(this.sells[i], EventKind.Trade, price, lots, seq, timeNs);
     }
+  }
+
+  /**
+   * Decodes instrument i's last quote from its kept words, once. A side is
+   * absent (0) unless price and size are both > 0; NaN (out of ±2^53) fails
+   * `> 0`, so a malformed side is simply absent.
+   */
+  private settleQuote(i: number): void {
+    if (this.quoteStale[i] === 0) return;
+    this.quoteStale[i] = 0;
+    const q = this.rawQuotes;
+    const w = i * RAW_QUOTE_WORDS;
+    const bid = joinI64(q[w], q[w + 1]);
+    const bidLots = joinI64(q[w + 2], q[w + 3]);
+    const ask = joinI64(q[w + 4], q[w + 5]);
+    const askLots = joinI64(q[w + 6], q[w + 7]);
+    const bidOk = bid > 0 && bidLots > 0;
+    const askOk = ask > 0 && askLots > 0;
+    this.bidTicks[i] = bidOk ? bid : 0;
+    this.bidLots[i] = bidOk ? bidLots : 0;
+    this.bidAvail[i] = bidOk ? bidLots : 0;
+    this.askTicks[i] = askOk ? ask : 0;
+    this.askLots[i] = askOk ? askLots : 0;
+    this.askAvail[i] = askOk ? askLots : 0;
   }
 
   /**
@@ -161,6 +200,7 @@ export class SimVenue {
     o.filledLots = 0;
     this.stats.orders++;
 
+    this.settleQuote(i);
     const buy = o.side === Side.Buy;
     const touch = buy ? this.askTicks[i] : this.bidTicks[i];
     const avail = buy ? this.askAvail[i] : this.bidAvail[i];
@@ -234,7 +274,8 @@ export class SimVenue {
 
   /** Mid of the last quote when it had both sides (floored), else the last trade, else 0. */
   referencePriceTicks(instrument: number): number {
-    if (!(instrument >= 0 && instrument < this.instrumentCount)) return 0;
+    if (!(instrument >= 0 && instrument < this.instrumentCount) || Math.floor(instrument) !== instrument) return 0;
+    this.settleQuote(instrument);
     const bid = this.bidTicks[instrument];
     const ask = this.askTicks[instrument];
     // bid + floor((ask - bid) / 2) == floor((bid + ask) / 2) without forming bid + ask (> 2^53 possible).

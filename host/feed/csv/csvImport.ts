@@ -21,7 +21,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { EventKind } from "../../abi/codes.ts";
-import { EVENT_RECORD_WORDS, EventWord } from "../../abi/eventRecord.ts";
+import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../../abi/eventRecord.ts";
 import { writeI64 } from "../../abi/int64.ts";
 import { MAX_DECIMALS, MAX_INSTRUMENTS, type InstrumentSpec } from "../instrument.ts";
 import { RECORDS_PER_BLOCK_MAX } from "../recordingFormat.ts";
@@ -269,7 +269,7 @@ function writeSorted(all: Int32Array, times: BigInt64Array, n: number, block: In
     const src = order[k] * EVENT_RECORD_WORDS;
     if (order[k] !== k) moved++;
     const dst = pending * EVENT_RECORD_WORDS;
-    for (let w = 0; w < EVENT_RECORD_WORDS; w++) block[dst + w] = all[src + w];
+    copyRecord(block, dst, all, src);
     writeI64(block, dst + EventWord.seqLo, k + 1);
     if (++pending === RECORDS_PER_BLOCK_MAX) {
       writer.append(block, 0, pending);
