@@ -40,7 +40,7 @@ export interface ThroughputBenchOptions {
   readonly rounds: number;
   /** Untimed events before the timed ones (tier-up), every round. */
   readonly warmupEvents: number;
-  /** Slots in the broadcast ring (a power of two; 72 bytes each). */
+  /** Slots in the broadcast ring (a power of two; 64 bytes each). */
   readonly ringCapacity: number;
 }
 

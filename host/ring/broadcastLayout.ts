@@ -4,34 +4,46 @@
  *
  * SharedArrayBuffer, all Int32 words, little-endian:
  *
- *   header: one 64-byte line per field group, so the publisher's hot word and
+ *   header: one 64-byte line per field group, so the publisher's hot words and
  *   each reader's cursor never share a cache line (false sharing would cost
  *   more than the copy itself).
  *
- *   line 0   (bytes   0..63) | tail u32 | ...padding...               publisher writes
+ *   line 0   (bytes   0..63) | tail u32 | claim u32 | ...padding...    publisher writes
  *   line 1   (bytes  64..127)| capacity u32 | readers u32 | policy u32 | parked u32 |  constants + park count
  *   line 2+r (64 bytes each) | cursor u32 | heartbeat u32 | lapped u32 | gap u32 | detached u32 | ...
  *                            reader r writes all but `detached`, which the supervisor sets when
  *                            the reader's thread died, so a lossless publisher stops waiting for it
  *
- *   slots: capacity × SLOT_BYTES, starting at slotsOffset(readers):
- *   +----------------+----------------+--------------------------------------+
- *   | stamp u32      | reserved u32   | record: 64 bytes (eventRecord.ts)    |
- *   +----------------+----------------+--------------------------------------+
- *   0                4                8                                      72
+ *   slots: capacity × 64-byte records (eventRecord.ts), starting at
+ *   slotsWord(readers), a whole number of 64-byte lines into the buffer.
+ *   Record sequence s lives in slot s & (capacity-1).
  *
  * Counters are u32 and wrap: every comparison is a wrapping difference
  * `(a - b) | 0`, valid while distances stay below 2^31 (capacity ≤ 2^24).
  * Readers keep their own unbounded cursor in a JS number.
  *
- * Slot stamp (a per-slot seqlock): for record sequence s the publisher stores
- * 2s+1 (writing), copies the record, then stores 2s+2 (complete). A reader
- * accepts slot s only if the stamp reads 2s+2 before AND after its copy;
- * anything else means the publisher lapped it, and the reader resyncs instead
- * of handing the strategy a torn or overwritten record.
+ * Publication (one batch of n records starting at sequence s):
+ *   1. claim := s + n    (Atomics.store: "slots of s..s+n-1 are being
+ *                         rewritten; what they held, s-cap..s+n-1-cap, is gone")
+ *   2. copy the n records into their slots (plain stores)
+ *   3. tail  := s + n    (Atomics.store: releases the n records)
+ * Two atomic stores per batch, none per record: a locked store per record
+ * drains the store buffer and serialised the cache-line transfers to the
+ * reader's core (measured, two threads, batches of 256: 89 ns per record
+ * with a stamp stored before and after each record, 23 ns with this scheme).
+ *
+ * Reading at cursor c (a seqlock over the whole batch):
+ *   t := tail (Atomics.load); nothing new if t == c; lapped if t - c > cap;
+ *   copy records c..min(t, c+max)-1; then k := claim (Atomics.load): if
+ *   k - c > cap, the publisher may have been rewriting the slot of c while
+ *   it was copied, so the copy is discarded and the reader resyncs (lapped).
+ * A reader is never handed a torn or overwritten record. A lossless
+ * publisher never claims past the slowest attached reader's cursor + cap,
+ * so there the check never fires.
  */
 export const LINE_WORDS = 16;
 export const TAIL_WORD = 0;
+export const CLAIM_WORD = 1;
 export const CAPACITY_WORD = LINE_WORDS + 0;
 export const READERS_WORD = LINE_WORDS + 1;
 export const POLICY_WORD = LINE_WORDS + 2;
@@ -39,8 +51,7 @@ export const PARKED_WORD = LINE_WORDS + 3;
 export const READER_BASE_WORD = 2 * LINE_WORDS;
 export const ReaderField = { cursor: 0, heartbeat: 1, lapped: 2, gapRecords: 3, detached: 4 } as const;
 
-export const SLOT_HEADER_WORDS = 2;
-export const SLOT_WORDS = SLOT_HEADER_WORDS + 16;
+export const SLOT_WORDS = 16;
 export const SLOT_BYTES = SLOT_WORDS * 4;
 
 export const MAX_CAPACITY = 1 << 24;

@@ -8,8 +8,8 @@
  */
 import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../abi/eventRecord.ts";
 import {
-  CAPACITY_WORD, PARKED_WORD, POLICY_WORD, READERS_WORD, ReaderField, RingPolicy, SLOT_HEADER_WORDS, TAIL_WORD,
-  broadcastRingBytes, checkBroadcastGeometry, readerWord, slotWord,
+  CAPACITY_WORD, CLAIM_WORD, PARKED_WORD, POLICY_WORD, READERS_WORD, ReaderField, RingPolicy, SLOT_WORDS, TAIL_WORD,
+  broadcastRingBytes, checkBroadcastGeometry, readerWord, slotsWord,
 } from "./broadcastLayout.ts";
 import type { WaitStrategy } from "./wait/waitStrategy.ts";
 
@@ -39,6 +39,7 @@ export class BroadcastPublisher {
   readonly policy: RingPolicy;
   /** Next sequence to publish (unbounded; the shared tail holds its low 32 bits). */
   private seq = 0;
+  private readonly slotsBase: number;
   /** Times a lossless publish had to wait for the slowest reader. */
   backpressureWaits = 0;
 
@@ -48,6 +49,7 @@ export class BroadcastPublisher {
     this.capacity = g.capacity;
     this.readers = g.readers;
     this.policy = g.policy;
+    this.slotsBase = slotsWord(g.readers);
   }
 
   get published(): number {
@@ -86,18 +88,12 @@ export class BroadcastPublisher {
       }
     }
     const w = this.words;
-    const cap = this.capacity;
-    const readers = this.readers;
-    for (let i = 0; i < count; i++) {
-      const s = this.seq + i;
-      const slot = slotWord(readers, cap, s);
-      Atomics.store(w, slot, (2 * s + 1) | 0);
-      const src0 = at + i * EVENT_RECORD_WORDS;
-      const dst0 = slot + SLOT_HEADER_WORDS;
-      copyRecord(w, dst0, src, src0);
-      Atomics.store(w, slot, (2 * s + 2) | 0);
-    }
-    this.seq += count;
+    const mask = this.capacity - 1;
+    const base = this.slotsBase;
+    const s0 = this.seq;
+    Atomics.store(w, CLAIM_WORD, (s0 + count) | 0);
+    for (let i = 0; i < count; i++) copyRecord(w, base + ((s0 + i) & mask) * SLOT_WORDS, src, at + i * EVENT_RECORD_WORDS);
+    this.seq = s0 + count;
     Atomics.store(w, TAIL_WORD, this.seq | 0);
     this.wait.signal(w, TAIL_WORD, PARKED_WORD);
     return count;
@@ -148,6 +144,7 @@ export class BroadcastReader {
   batchFirst = 0;
   private idleRounds = 0;
   private readonly cursorWord: number;
+  private readonly slotsBase: number;
 
   constructor(sab: SharedArrayBuffer, readonly reader: number, private readonly wait: WaitStrategy) {
     const g = geometry(sab);
@@ -158,6 +155,7 @@ export class BroadcastReader {
       throw new RangeError(`broadcast reader: reader=${reader} must be in 0..${g.readers - 1}`);
     }
     this.cursorWord = readerWord(reader, ReaderField.cursor);
+    this.slotsBase = slotsWord(g.readers);
   }
 
   /** Records published but not yet read by this reader. */
@@ -173,47 +171,45 @@ export class BroadcastReader {
    * overwritten record is never returned.
    */
   poll(dst: Int32Array, at: number): number {
-    const w = this.words;
-    const s = this.cursor;
-    const slot = slotWord(this.readers, this.capacity, s);
-    const want = (2 * s + 2) | 0;
-    // Poll the slot's own stamp rather than the shared tail (one cache line
-    // fewer per record, Agrona-style): behind `want` (an older lap, or 2s+1
-    // while being written) means not published yet; ahead means lapped.
-    const d = (Atomics.load(w, slot) - want) | 0;
-    if (d < 0) return PollResult.Empty;
-    if (d > 0) return this.resync(Atomics.load(w, TAIL_WORD));
-    const src0 = slot + SLOT_HEADER_WORDS;
-    copyRecord(dst, at, w, src0);
-    // Seqlock re-check: if the publisher started rewriting this slot while we
-    // copied, the stamp moved on and the copy may be torn.
-    if (Atomics.load(w, slot) !== want) return this.resync(Atomics.load(w, TAIL_WORD));
-    this.cursor = s + 1;
-    return PollResult.Record;
+    const n = this.take(dst, at, 1);
+    if (n === 1) this.cursor++;
+    return n === 1 ? PollResult.Record : n === 0 ? PollResult.Empty : PollResult.Lapped;
   }
 
   /**
    * Reads up to `max` records into dst (16 words each) and publishes the new
-   * cursor once. Returns the count read, or -1 when lapped (resynced; gap
-   * counted). Waits with the injected strategy when nothing is there if
-   * `block` is true.
+   * cursor once. Returns the count read, 0 when there is nothing new, or -1
+   * when lapped (resynced; gap counted).
    */
   pollBatch(dst: Int32Array, max: number): number {
-    let n = 0;
     this.batchFirst = this.cursor;
-    while (n < max) {
-      const r = this.poll(dst, n * EVENT_RECORD_WORDS);
-      if (r === PollResult.Record) n++;
-      else if (r === PollResult.Lapped) {
-        if (n > 0) break; // hand over what we have; the gap is reported on the next call
-        this.commit();
-        return -1;
-      } else break;
-    }
+    const n = this.take(dst, 0, max);
     if (n > 0) {
+      this.cursor += n;
       this.idleRounds = 0;
       this.commit();
-    }
+    } else if (n < 0) this.commit();
+    return n;
+  }
+
+  /**
+   * Copies up to `max` records from the cursor into dst at word `at`
+   * without advancing; returns how many, or -1 after a resync (see the
+   * read protocol in broadcastLayout.ts).
+   */
+  private take(dst: Int32Array, at: number, max: number): number {
+    const w = this.words;
+    const c = this.cursor;
+    const avail = (Atomics.load(w, TAIL_WORD) - c) | 0;
+    if (avail <= 0) return 0;
+    if (avail > this.capacity) return this.resync();
+    const n = avail < max ? avail : max;
+    const mask = this.capacity - 1;
+    const base = this.slotsBase;
+    for (let i = 0; i < n; i++) copyRecord(dst, at + i * EVENT_RECORD_WORDS, w, base + ((c + i) & mask) * SLOT_WORDS);
+    // Seqlock check: if the publisher has claimed the slot of c (sequence
+    // c + capacity or later), some copy may be torn; drop them all.
+    if (((Atomics.load(w, CLAIM_WORD) - c) | 0) > this.capacity) return this.resync();
     return n;
   }
 
@@ -231,10 +227,10 @@ export class BroadcastReader {
     this.wait.signal(w, this.cursorWord, PARKED_WORD);
   }
 
-  private resync(tail: number): number {
-    // Skip to the oldest slot the publisher cannot be rewriting yet: one full
-    // lap behind the tail plus one slot of slack for a write in progress.
-    const oldest = tail - this.capacity + 1;
+  private resync(): number {
+    // Skip to the oldest slot the publisher cannot be rewriting: every slot
+    // up to the claim may be in the middle of a rewrite.
+    const oldest = Atomics.load(this.words, CLAIM_WORD) - this.capacity + 1;
     const lost = (oldest - this.cursor) | 0;
     this.gapRecords += lost > 0 ? lost : 1;
     this.cursor = lost > 0 ? this.cursor + lost : this.cursor + 1;
@@ -242,7 +238,7 @@ export class BroadcastReader {
     const w = this.words;
     Atomics.store(w, readerWord(this.reader, ReaderField.lapped), this.lappedCount | 0);
     Atomics.store(w, readerWord(this.reader, ReaderField.gapRecords), this.gapRecords | 0);
-    return PollResult.Lapped;
+    return -1;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_RECORD_WORDS, EventWord } from "../../../host/abi/eventRecord.ts";
-import { RingPolicy, SLOT_WORDS, broadcastRingBytes, slotsWord } from "../../../host/ring/broadcastLayout.ts";
+import { CLAIM_WORD, RingPolicy, SLOT_WORDS, broadcastRingBytes, slotsWord } from "../../../host/ring/broadcastLayout.ts";
 import { BroadcastPublisher, BroadcastReader, PollResult, createBroadcastRing } from "../../../host/ring/broadcastRing.ts";
 import { BusySpinWait } from "../../../host/ring/wait/busySpin.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
@@ -115,36 +115,41 @@ describe("broadcast ring", () => {
     expect(seen).toBeLessThanOrEqual(published);
   });
 
-  it("a slot whose stamp moved on is treated as lapped, not returned", () => {
+  it("a record whose slot the publisher has claimed is treated as lapped, not returned", () => {
     const sab = createBroadcastRing(4, 1, RingPolicy.Live);
     const pub = new BroadcastPublisher(sab, spin);
     const reader = new BroadcastReader(sab, 0, spin);
     pub.publish(record(0), 0);
-    // Simulate a publisher mid-write of a later lap on slot 0.
+    // Simulate a publisher mid-write of seq 4 (slot 0 again): claimed, half copied.
     const w = new Int32Array(sab);
-    const slot = slotsWord(1);
-    Atomics.store(w, slot, 2 * 4 + 1);
+    Atomics.store(w, CLAIM_WORD, 5);
+    w[slotsWord(1) + 3] = -1;
     const dst = new Int32Array(EVENT_RECORD_WORDS);
     expect(reader.poll(dst, 0)).toBe(PollResult.Lapped);
-    expect(SLOT_WORDS).toBe(18);
+    expect(reader.lappedCount).toBe(1);
+    expect(reader.gapRecords).toBe(2); // resynced to seq 2, the oldest slot not claimed
+    expect(reader.cursor).toBe(2);
+    expect(SLOT_WORDS).toBe(EVENT_RECORD_WORDS);
   });
 });
 
 describe("broadcast ring batch bookkeeping", () => {
-  it("batchFirst names the first record of a batch even when a lap is detected right after it", () => {
+  it("a lap found after copying drops the whole batch; the next batch's batchFirst names its first record", () => {
     const spinWait = new BusySpinWait();
     const sab = createBroadcastRing(4, 1, RingPolicy.Live);
     const pub = new BroadcastPublisher(sab, spinWait);
     const reader = new BroadcastReader(sab, 0, spinWait);
     const dst = new Int32Array(EVENT_RECORD_WORDS * 8);
     for (let s = 0; s < 3; s++) pub.publish(record(s), 0);
-    // Overwrite slot of seq 1 as if the publisher lapped it mid-batch.
+    // As if the publisher were rewriting the slots of seqs 0 and 1 with seqs 4 and 5.
     const w = new Int32Array(sab);
-    Atomics.store(w, slotsWord(1) + 1 * SLOT_WORDS, 2 * 5 + 1);
-    const n = reader.pollBatch(dst, 8);
-    expect(n).toBe(1);
-    expect(reader.batchFirst).toBe(0);
-    expect(dst[EventWord.seqLo]).toBe(0);
-    expect(reader.cursor).not.toBe(1); // resynced past the lap
+    Atomics.store(w, CLAIM_WORD, 6);
+    expect(reader.pollBatch(dst, 8)).toBe(-1);
+    expect(reader.cursor).toBe(3);
+    expect(reader.gapRecords).toBe(3);
+    pub.publish(record(3), 0);
+    expect(reader.pollBatch(dst, 8)).toBe(1);
+    expect(reader.batchFirst).toBe(3);
+    expectRecord(dst, 0, 3);
   });
 });
