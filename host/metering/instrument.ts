@@ -45,7 +45,7 @@ import {
 } from "./functionRewriter.ts";
 import { capMemoryMaximum, MemoryCapError, WASM32_MAX_PAGES } from "./memoryCap.ts";
 import {
-  DEFAULT_METER_OPTIONS, MAX_STACK_BUDGET, METER_EXPORT, METER_GLOBAL, METER_INIT_EXPORT, MeterFault, type MeterOptions,
+  DEFAULT_METER_OPTIONS, MAX_STACK_BUDGET, METER_ENTRY_EXPORTS, METER_EXPORT, METER_GLOBAL, METER_INIT_EXPORT, MeterFault, type MeterOptions,
 } from "./meterAbi.ts";
 import { MeteringError } from "./meteringError.ts";
 
@@ -252,6 +252,7 @@ function rewriteLoaded(module: Module, opts: MeterOptions, depthMode: "elide" | 
   reorderGlobals(module, names);
   addEntryFault(module, names);
   addHostHelpers(module, names, funcTaken);
+  addCallbackEntries(module, names, funcTaken);
   for (const key of ["fuel", "depth", "fault", "growDenied"] as const) {
     module.addGlobalExport(names[key], METER_GLOBAL[key]);
   }
@@ -387,4 +388,32 @@ function addHostHelpers(module: Module, names: MeterNames, funcTaken: (n: string
     m.block(null, [m.global.set(names.fuel, m.local.get(1, i32)), m.i32.const(1)], i32),
   ));
   m.addFunctionExport(charge, METER_EXPORT.charge);
+}
+
+/** The per-callback host entries of METER_ENTRY_EXPORTS (see meterAbi.ts). */
+function addCallbackEntries(module: Module, names: MeterNames, funcTaken: (n: string) => boolean): void {
+  const { i32, none } = binaryen;
+  const m = module;
+  const exported = new Map<string, string>();
+  const count = m.getNumExports();
+  for (let i = 0; i < count; i++) {
+    const info = binaryen.getExportInfo(m.getExportByIndex(i));
+    if (info.kind === binaryen.ExternalFunction) exported.set(info.name, info.value);
+  }
+  for (const [callback, entryName] of Object.entries(METER_ENTRY_EXPORTS)) {
+    const target = exported.get(callback);
+    if (target === undefined || exported.has(entryName)) continue;
+    const info = binaryen.getFunctionInfo(m.getFunction(target));
+    if (info.params !== none || info.results !== none) continue;
+    const name = uniqueName(entryName, funcTaken);
+    m.addFunction(name, i32, i32, [], m.block(null, [
+      m.global.set(names.fuel, m.select(m.i32.gt_s(m.local.get(0, i32), m.i32.const(0)), m.local.get(0, i32), m.i32.const(0))),
+      m.global.set(names.depth, m.i32.const(0)),
+      m.global.set(names.fault, m.i32.const(MeterFault.None)),
+      m.global.set(names.growDenied, m.i32.const(0)),
+      m.call(target, [], none),
+      m.global.get(names.fuel, i32),
+    ], i32));
+    m.addFunctionExport(name, entryName);
+  }
 }

@@ -69,6 +69,20 @@ export const METER_EXPORT = {
 } as const;
 
 /**
+ * One exported host entry per event callback the module exports (and only
+ * when its type is () -> ()): `__rf_enter_<callback>(fuel: i32) -> i32` arms
+ * exactly as __rf_arm(fuel), calls the callback, and returns the fuel left.
+ * One JS-to-wasm crossing per event instead of three (measured 12.5 -> ~5 ns,
+ * Node 20). A trap propagates as from the callback itself; the globals then
+ * hold what they would after a plain call.
+ */
+export const METER_ENTRY_EXPORTS = {
+  rf_on_market: "__rf_enter_market",
+  rf_on_order: "__rf_enter_order",
+  rf_on_timer: "__rf_enter_timer",
+} as const;
+
+/**
  * A module's start function, if it has one, is removed from the start
  * section (it would run at instantiation, before any fuel is set) and
  * exported under this name, `() -> ()`, for the sandbox to call under the

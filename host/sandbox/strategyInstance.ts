@@ -7,7 +7,7 @@
  */
 import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN, copyRecord } from "../abi/eventRecord.ts";
 import { ABI_VERSION } from "../abi/version.ts";
-import { METER_EXPORT, METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
+import { METER_ENTRY_EXPORTS, METER_EXPORT, METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
 import { FaultKind, FaultMessage, GuestFault, type Fault } from "./faults.ts";
 import { GuestMemory } from "./guestMemory.ts";
 import { buildImports, type FuelMeter, type HostCallBinding } from "./hostCalls.ts";
@@ -25,6 +25,8 @@ export const Callback = {
 export type Callback = (typeof Callback)[keyof typeof Callback];
 
 type VoidFn = () => void;
+/** A metered host entry: arms `fuel`, runs the callback, returns the fuel left (meterAbi.ts). */
+type EnterFn = (fuel: number) => number;
 
 /** Fixed texts for V8 trap messages, so a fault reads the same on every V8 version. */
 const TRAP_DETAILS: readonly [RegExp, string][] = [
@@ -50,6 +52,8 @@ export class StrategyInstance implements FuelMeter {
   private readonly fuelLeftFn: () => number;
   private readonly chargeFn: (cost: number) => number;
   private readonly fns: Readonly<Record<Callback, VoidFn | undefined>>;
+  /** Host entries for the event callbacks, where the rewrite added them. */
+  private readonly enters: Readonly<Record<Callback, EnterFn | undefined>>;
   private eventWord = -1;
   private currentCallback: Callback = Callback.Start;
   private currentEvent = -1;
@@ -84,6 +88,16 @@ export class StrategyInstance implements FuelMeter {
       rf_on_order: fn(Callback.Order),
       rf_on_timer: fn(Callback.Timer),
       rf_stop: fn(Callback.Stop),
+    });
+    const enter = (cb: keyof typeof METER_ENTRY_EXPORTS): EnterFn | undefined =>
+      this.fns[cb] !== undefined && typeof ex[METER_ENTRY_EXPORTS[cb]] === "function" ? (ex[METER_ENTRY_EXPORTS[cb]] as EnterFn) : undefined;
+    this.enters = Object.freeze({
+      __rf_init: undefined,
+      rf_start: undefined,
+      rf_on_market: enter(Callback.Market),
+      rf_on_order: enter(Callback.Order),
+      rf_on_timer: enter(Callback.Timer),
+      rf_stop: undefined,
     });
   }
 
@@ -142,10 +156,22 @@ export class StrategyInstance implements FuelMeter {
     const base = this.eventWord;
     copyRecord(dst, base, words, at);
     const budget = this.limits.fuelPerCallback;
+    this.currentCallback = callback;
+    const enter = this.enters[callback];
+    if (enter !== undefined) {
+      let left: number;
+      try {
+        left = enter(budget);
+      } catch (e) {
+        this.recordFault(e, callback, budget);
+        return false;
+      }
+      this.used(budget - left);
+      return true;
+    }
     this.arm(budget);
     const fn = this.fns[callback];
     if (fn === undefined) return true;
-    this.currentCallback = callback;
     try {
       fn();
     } catch (e) {
@@ -180,7 +206,10 @@ export class StrategyInstance implements FuelMeter {
   }
 
   private account(budget: number): void {
-    const used = budget - this.fuelLeftFn();
+    this.used(budget - this.fuelLeftFn());
+  }
+
+  private used(used: number): void {
     this.lastCallbackFuel = used;
     this.fuelUsed += used;
     if (used > this.maxCallbackFuel) this.maxCallbackFuel = used;

@@ -122,7 +122,7 @@ export class SimVenue {
     // needs the quote decoded now: on the tick path (nothing resting on this
     // instrument) a quote's words are just kept, and decoded when something
     // reads them (settleQuote).
-    const resting = this.buys[i].length + this.sells[i].length > 0;
+    const resting = this.working.length > 0 && this.buys[i].length + this.sells[i].length > 0;
     if (kind === EventKind.Quote) {
       const q = this.rawQuotes;
       const w = i * RAW_QUOTE_WORDS;
