@@ -2,7 +2,7 @@ import binaryen from "binaryen";
 import { describe, expect, it } from "vitest";
 import { bulkFuel, IF_ARM_CHARGE_MIN_COST } from "../../../host/metering/costModel.ts";
 import { instrumentModule, MeteringError } from "../../../host/metering/instrument.ts";
-import { DEFAULT_METER_OPTIONS, METER_EXPORT, METER_GLOBAL, METER_INIT_EXPORT, MeterFault } from "../../../host/metering/meterAbi.ts";
+import { DEFAULT_METER_OPTIONS, METER_ENTRY_EXPORTS, METER_EXPORT, METER_GLOBAL, METER_INIT_EXPORT, MeterFault } from "../../../host/metering/meterAbi.ts";
 import { wat } from "../../fixtures/wat.ts";
 import { fn, global, instantiate, runOnMainThread, type WasmExports, type WasmMemory } from "./meterHarness.ts";
 
@@ -552,5 +552,29 @@ describe("instrumentModule: module plan", () => {
     expect(fn(x, METER_EXPORT.fuelLeft)()).toBe(0);
     fn(x, METER_EXPORT.arm)(-5); // a host bug must not leave negative fuel for the guest
     expect(fn(x, METER_EXPORT.fuelLeft)()).toBe(0);
+  });
+
+  it("adds __rf_enter_<callback>: arms like __rf_arm, runs the callback, returns the fuel left", () => {
+    const text = `(module
+      (global $n (export "n") (mut i32) (i32.const 0))
+      (func (export "rf_on_market") (loop $l (global.set $n (i32.add (global.get $n) (i32.const 1))) (br_if $l (i32.lt_u (global.get $n) (i32.const 10)))))
+      (func (export "rf_on_order"))
+      (func (export "rf_on_timer") (param i32)))`;
+    const viaEntry = instantiate(metered(text));
+    const viaArm = instantiate(metered(text));
+    expect(typeof viaEntry[METER_ENTRY_EXPORTS.rf_on_market]).toBe("function");
+    expect(typeof viaEntry[METER_ENTRY_EXPORTS.rf_on_order]).toBe("function");
+    // Only () -> () callbacks get an entry.
+    expect(viaEntry[METER_ENTRY_EXPORTS.rf_on_timer]).toBeUndefined();
+    for (const name of [METER_GLOBAL.depth, METER_GLOBAL.fault, METER_GLOBAL.growDenied]) global(viaEntry, name).value = 7;
+    const left = fn(viaEntry, METER_ENTRY_EXPORTS.rf_on_market)(1000);
+    fn(viaArm, METER_EXPORT.arm)(1000);
+    fn(viaArm, "rf_on_market")();
+    expect(left).toBe(fn(viaArm, METER_EXPORT.fuelLeft)());
+    expect(left).toBeLessThan(1000);
+    expect([METER_GLOBAL.depth, METER_GLOBAL.fault, METER_GLOBAL.growDenied].map((n) => global(viaEntry, n).value)).toEqual([0, 0, 0]);
+    // Out of fuel inside: traps like the callback itself, with the fault recorded.
+    expect(() => fn(viaEntry, METER_ENTRY_EXPORTS.rf_on_market)(5)).toThrow();
+    expect(global(viaEntry, METER_GLOBAL.fault).value).toBe(MeterFault.OutOfFuel);
   });
 });
