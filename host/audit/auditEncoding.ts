@@ -53,8 +53,37 @@ const TWO_32 = 4294967296;
 
 /** Bytes the entry will take; the caller sizes its buffer with it. Allocates nothing. */
 export function encodedEntryBytes(e: AuditEntry): number {
-  const detail = e.detail === undefined ? 0 : Buffer.byteLength(e.detail, "utf8");
-  return AuditEntryOffset.call + Buffer.byteLength(e.call, "utf8") + 4 + NUM_BYTES * e.args.length + 4 + detail;
+  const detail = e.detail === undefined ? 0 : utf8Length(e.detail);
+  return AuditEntryOffset.call + utf8Length(e.call) + 4 + NUM_BYTES * e.args.length + 4 + detail;
+}
+
+/** Longest string the ASCII paths below try before handing over to node:buffer. */
+const ASCII_FAST_MAX = 64;
+
+/** UTF-8 byte length; short ASCII strings (every call name) without a native call. */
+function utf8Length(s: string): number {
+  const n = s.length;
+  if (n <= ASCII_FAST_MAX) {
+    let i = 0;
+    while (i < n && s.charCodeAt(i) < 0x80) i++;
+    if (i === n) return n;
+  }
+  return Buffer.byteLength(s, "utf8");
+}
+
+/** Writes s as UTF-8 at `at` (room checked by the caller); returns the bytes written. */
+function writeUtf8(buf: Buffer, s: string, at: number): number {
+  const n = s.length;
+  if (n <= ASCII_FAST_MAX) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[at + i] = c;
+    }
+    if (i === n) return n;
+  }
+  return buf.write(s, at, "utf8");
 }
 
 /** Writes one number (tag + 8 bytes) at `at`. */
@@ -88,7 +117,7 @@ export function encodeEntry(buf: Buffer, view: DataView, at: number, seq: number
   if (strategy === undefined) writeAbsent(view, at + AuditEntryOffset.strategy);
   else writeNum(view, at + AuditEntryOffset.strategy, strategy);
   writeNum(view, at + AuditEntryOffset.result, e.result);
-  const callLen = buf.write(e.call, at + AuditEntryOffset.call, "utf8");
+  const callLen = writeUtf8(buf, e.call, at + AuditEntryOffset.call);
   view.setUint32(at + AuditEntryOffset.callLength, callLen, true);
   let p = at + AuditEntryOffset.call + callLen;
   const args = e.args;
@@ -99,7 +128,7 @@ export function encodeEntry(buf: Buffer, view: DataView, at: number, seq: number
     view.setUint32(p, NO_DETAIL, true);
     return p + 4;
   }
-  const n = buf.write(e.detail, p + 4, "utf8");
+  const n = writeUtf8(buf, e.detail, p + 4);
   view.setUint32(p, n, true);
   return p + 4 + n;
 }

@@ -18,9 +18,9 @@ export function genesisHash(labelBytes: Uint8Array): Buffer {
  * growing buffer already framed as in the file (auditFormat.ts), so writing
  * the file is a copy. hash_i = sha256(hash_{i-1} || entry_i).
  *
- * append is on the host-call path: it reuses its buffer and DataView and
- * allocates only the digest (node:crypto returns a fresh Buffer) and, when
- * the buffer is full, a doubled one.
+ * append is on the host-call path: it reuses its buffers, DataViews and
+ * views and allocates only the digest (node:crypto returns a fresh Buffer)
+ * and, when the log is full, a doubled one.
  */
 export class AuditLog {
   readonly label: string;
@@ -30,8 +30,12 @@ export class AuditLog {
   private used = 0;
   private entries = 0;
   private readonly genesis: Buffer;
-  private head: Buffer;
-  private hashInput = Buffer.alloc(512);
+  private head: Uint8Array;
+  /** HASH_BYTES of the head hash, then room for the entry being appended. */
+  private scratch: Buffer = Buffer.alloc(512);
+  private scratchView = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.byteLength);
+  private hashViews: (Uint8Array | undefined)[] = [];
+  private entryViews: (Uint8Array | undefined)[] = [];
 
   /** Throws RangeError when the label is longer than MAX_LABEL_BYTES in UTF-8. */
   constructor(label: string) {
@@ -45,6 +49,7 @@ export class AuditLog {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.genesis = genesisHash(labelBytes);
     this.head = this.genesis;
+    this.scratch.set(this.genesis, 0);
   }
 
   /**
@@ -57,20 +62,46 @@ export class AuditLog {
     if (size > MAX_ENTRY_BYTES) throw new RangeError(`AuditLog: entry for '${e.call}' is ${size} bytes, over ${MAX_ENTRY_BYTES}`);
     const need = this.used + FRAME_OVERHEAD_BYTES + size;
     if (need > this.buf.length) this.grow(need);
+    if (HASH_BYTES + size > this.scratch.length) this.growScratch(HASH_BYTES + size);
+    // The entry is encoded once, into the scratch right after the previous
+    // hash, so (previous hash || entry) is already contiguous for SHA-256;
+    // views of the scratch are cached by length, so the only allocation is
+    // the digest node:crypto returns. Measured: this halved append's cost
+    // against encoding into the log and copying both parts out with
+    // Buffer.copy (three native calls and two views per entry).
+    const len = encodeEntry(this.scratch, this.scratchView, HASH_BYTES, this.entries, e, strategy) - HASH_BYTES;
+    const h = hash("sha256", this.hashView(len), "buffer") as unknown as Uint8Array;
     const start = this.used + 4;
-    const end = encodeEntry(this.buf, this.view, start, this.entries, e, strategy);
-    this.view.setUint32(this.used, end - start, true);
-    // One-shot crypto.hash over (previous hash || entry) copied into a reused
-    // scratch buffer: about half the cost of createHash().update().digest().
-    const len = end - start;
-    if (HASH_BYTES + len > this.hashInput.length) this.hashInput = Buffer.alloc(Math.max(HASH_BYTES + len, this.hashInput.length * 2));
-    this.head.copy(this.hashInput, 0);
-    this.buf.copy(this.hashInput, HASH_BYTES, start, end);
-    const h = hash("sha256", this.hashInput.subarray(0, HASH_BYTES + len), "buffer") as unknown as Buffer;
-    h.copy(this.buf, end);
+    this.view.setUint32(this.used, len, true);
+    this.buf.set(this.entryView(len), start);
+    this.buf.set(h, start + len);
+    this.scratch.set(h, 0);
     this.head = h;
-    this.used = end + HASH_BYTES;
+    this.used = start + len + HASH_BYTES;
     this.entries++;
+  }
+
+  /** scratch[0, HASH_BYTES + len): the bytes hashed for an entry of `len` bytes. */
+  private hashView(len: number): Uint8Array {
+    let v = this.hashViews[len];
+    if (v === undefined) v = this.hashViews[len] = this.scratch.subarray(0, HASH_BYTES + len);
+    return v;
+  }
+
+  /** scratch[HASH_BYTES, HASH_BYTES + len): the encoded entry. */
+  private entryView(len: number): Uint8Array {
+    let v = this.entryViews[len];
+    if (v === undefined) v = this.entryViews[len] = this.scratch.subarray(HASH_BYTES, HASH_BYTES + len);
+    return v;
+  }
+
+  private growScratch(need: number): void {
+    const next = Buffer.alloc(Math.max(need, this.scratch.length * 2));
+    next.set(this.head, 0);
+    this.scratch = next;
+    this.scratchView = new DataView(next.buffer, next.byteOffset, next.byteLength);
+    this.hashViews = [];
+    this.entryViews = [];
   }
 
   get count(): number {
@@ -79,7 +110,7 @@ export class AuditLog {
 
   /** Hex of the latest hash (the genesis hash while empty). */
   get headHex(): string {
-    return this.head.toString("hex");
+    return Buffer.from(this.head.buffer, this.head.byteOffset, this.head.byteLength).toString("hex");
   }
 
   get genesisHex(): string {
