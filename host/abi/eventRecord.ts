@@ -93,3 +93,23 @@ export function copyRecord(dst: Int32Array, d: number, src: Int32Array, s: numbe
   dst[d + 14] = src[s + 14];
   dst[d + 15] = src[s + 15];
 }
+
+/** Zeroes one record at dst[d..d+16): written out for the reason copyRecord is. */
+export function clearRecord(dst: Int32Array, d: number): void {
+  dst[d] = 0;
+  dst[d + 1] = 0;
+  dst[d + 2] = 0;
+  dst[d + 3] = 0;
+  dst[d + 4] = 0;
+  dst[d + 5] = 0;
+  dst[d + 6] = 0;
+  dst[d + 7] = 0;
+  dst[d + 8] = 0;
+  dst[d + 9] = 0;
+  dst[d + 10] = 0;
+  dst[d + 11] = 0;
+  dst[d + 12] = 0;
+  dst[d + 13] = 0;
+  dst[d + 14] = 0;
+  dst[d + 15] = 0;
+}

@@ -12,7 +12,7 @@
  *   4. the market event itself is delivered (rf_on_market);
  * and after every callback, whatever it caused is delivered before moving on.
  */
-import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_WORDS, EventWord, clearRecord } from "../abi/eventRecord.ts";
 import { DenialName, EventKind, HostStatus, KillSwitchState, OrderStatus } from "../abi/codes.ts";
 import { joinI64, readI64 } from "../abi/int64.ts";
 import type { AuditLog } from "../audit/auditLog.ts";
@@ -257,7 +257,7 @@ export class StrategyRunner implements HostContext, RiskView {
   private fireTimer(): void {
     const id = this.timers.popFirst(this.timerOut);
     const s = this.scratch;
-    s.fill(0);
+    clearRecord(s, 0);
     s[EventWord.kind] = EventKind.Timer;
     s[EventWord.seqLo] = this.seqLo;
     s[EventWord.seqHi] = this.seqHi;

@@ -1,5 +1,5 @@
 import { EventKind } from "../abi/codes.ts";
-import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_WORDS, EventWord, copyRecord, clearRecord } from "../abi/eventRecord.ts";
 import { readI64, writeI64 } from "../abi/int64.ts";
 
 /** Records the queue holds before its first growth. */
@@ -116,7 +116,7 @@ export class EventQueue {
     const w = this.count * EVENT_RECORD_WORDS;
     this.count++;
     const a = this.words;
-    a.fill(0, w, w + EVENT_RECORD_WORDS);
+    clearRecord(a, w);
     a[w + EventWord.kind] = kind;
     a[w + EventWord.instrument] = instrument;
     writeI64(a, w + EventWord.seqLo, seq);
