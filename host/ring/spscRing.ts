@@ -37,11 +37,14 @@ class SpscView {
 
 export class SpscProducer extends SpscView {
   private tail = 0;
+  /** The consumer's head as last read: never ahead of the real one, so free space is never overstated. */
+  private cachedHead = 0;
   readonly maxPayload: number;
 
   constructor(sab: SharedArrayBuffer, private readonly wait: WaitStrategy) {
     super(sab);
     this.tail = Atomics.load(this.words, SPSC_TAIL_WORD);
+    this.cachedHead = Atomics.load(this.words, SPSC_HEAD_WORD);
     this.maxPayload = maxPayloadBytes(this.capacity);
   }
 
@@ -55,14 +58,19 @@ export class SpscProducer extends SpscView {
     const w = this.words;
     const recordLen = SPSC_MSG_HEADER_BYTES + payloadBytes;
     const aligned = (recordLen + SPSC_ALIGN - 1) & ~(SPSC_ALIGN - 1);
-    const head = Atomics.load(w, SPSC_HEAD_WORD);
-    const free = this.capacity - ((this.tail - head) | 0);
+    // The consumer's head is read only when the last value read leaves too
+    // little room (Disruptor's cached gating sequence): the head's cache line
+    // is written by the other thread, so reading it on every claim would put
+    // a cache miss in front of every order message.
+    let free = this.capacity - ((this.tail - this.cachedHead) | 0);
     const index = this.tail & this.mask;
     const toEnd = this.capacity - index;
     let padding = 0;
     if (aligned > toEnd) padding = toEnd;
     if (aligned + padding > free) {
-      return INSUFFICIENT_CAPACITY;
+      this.cachedHead = Atomics.load(w, SPSC_HEAD_WORD);
+      free = this.capacity - ((this.tail - this.cachedHead) | 0);
+      if (aligned + padding > free) return INSUFFICIENT_CAPACITY;
     }
     if (padding > 0) {
       const p = (SPSC_DATA_BYTE + index) >> 2;
