@@ -132,6 +132,7 @@ export class BroadcastReader {
   private readonly words: Int32Array;
   readonly capacity: number;
   readonly readers: number;
+  readonly policy: RingPolicy;
   /** Next sequence this reader will read (unbounded). */
   cursor = 0;
   /** Times this reader was lapped, and records it lost to that. */
@@ -156,6 +157,7 @@ export class BroadcastReader {
     }
     this.cursorWord = readerWord(reader, ReaderField.cursor);
     this.slotsBase = slotsWord(g.readers);
+    this.policy = g.policy;
   }
 
   /** Records published but not yet read by this reader. */
@@ -190,6 +192,54 @@ export class BroadcastReader {
       this.commit();
     } else if (n < 0) this.commit();
     return n;
+  }
+
+  /**
+   * pollBatch without publishing the cursor: the caller handles the records
+   * first and then calls commit(), so the cross-core stores of the commit
+   * are not in front of the strategy. Same results as pollBatch.
+   */
+  takeBatch(dst: Int32Array, max: number): number {
+    this.batchFirst = this.cursor;
+    const n = this.take(dst, 0, max);
+    if (n > 0) {
+      this.cursor += n;
+      this.idleRounds = 0;
+    } else if (n < 0) this.commit();
+    return n;
+  }
+
+  /**
+   * Lossless rings only: how many records (up to `max`) can be read in place,
+   * without copying — at ring.words[ring.recordWord(i)] for i < n — and
+   * without advancing. The publisher cannot rewrite them until release(n):
+   * it never claims past the slowest attached reader's cursor + capacity.
+   * On a live ring (where the publisher never waits) it returns 0: use
+   * pollBatch/takeBatch there.
+   */
+  acquire(max: number): number {
+    if (this.policy !== RingPolicy.Lossless) return 0;
+    this.batchFirst = this.cursor;
+    const avail = (Atomics.load(this.words, TAIL_WORD) - this.cursor) | 0;
+    if (avail <= 0) return 0;
+    return avail < max ? avail : max;
+  }
+
+  /** Word offset in `words` of the i-th record acquire() made readable. */
+  recordWord(i: number): number {
+    return this.slotsBase + ((this.cursor + i) & (this.capacity - 1)) * SLOT_WORDS;
+  }
+
+  /** The ring's words, for reading acquired records in place. */
+  get ringWords(): Int32Array {
+    return this.words;
+  }
+
+  /** Hands back the first n acquired records and publishes the cursor. */
+  release(n: number): void {
+    this.cursor += n;
+    this.idleRounds = 0;
+    this.commit();
   }
 
   /**

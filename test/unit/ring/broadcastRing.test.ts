@@ -153,3 +153,52 @@ describe("broadcast ring batch bookkeeping", () => {
     expectRecord(dst, 0, 3);
   });
 });
+
+describe("broadcast ring: deferred commit and in-place reads", () => {
+  it("takeBatch leaves the cursor unpublished until commit()", () => {
+    const sab = createBroadcastRing(8, 1, RingPolicy.Lossless);
+    const pub = new BroadcastPublisher(sab, spin);
+    const reader = new BroadcastReader(sab, 0, spin);
+    for (let s = 0; s < 5; s++) pub.publish(record(s), 0);
+    const dst = new Int32Array(EVENT_RECORD_WORDS * 8);
+    expect(reader.takeBatch(dst, 8)).toBe(5);
+    for (let s = 0; s < 5; s++) expectRecord(dst, s * EVENT_RECORD_WORDS, s);
+    expect(pub.available()).toBe(3); // the publisher still sees the records as unread
+    reader.commit();
+    expect(pub.available()).toBe(8);
+  });
+
+  it("acquire/release on a lossless ring reads records in place across the wrap, and the publisher waits for release", () => {
+    const seed = testSeed("broadcast acquire/release");
+    const rnd = prng(seed);
+    const sab = createBroadcastRing(8, 1, RingPolicy.Lossless);
+    const pub = new BroadcastPublisher(sab, spin);
+    const reader = new BroadcastReader(sab, 0, spin);
+    let next = 0;
+    let read = 0;
+    for (let round = 0; round < 200; round++) {
+      const room = pub.available();
+      const k = randInt(rnd, 0, room);
+      for (let i = 0; i < k; i++) pub.publish(record(next++), 0);
+      const want = randInt(rnd, 1, 8);
+      const n = reader.acquire(want);
+      expect(n, `seed ${seed} round ${round}`).toBe(Math.min(next - read, want));
+      for (let i = 0; i < n; i++) expectRecord(reader.ringWords, reader.recordWord(i), read + i);
+      expect(reader.batchFirst).toBe(read);
+      expect(pub.available()).toBe(8 - (next - read)); // nothing acquired is released yet
+      reader.release(n);
+      read += n;
+    }
+    expect(read).toBeGreaterThan(100);
+  });
+
+  it("acquire on a live ring returns 0 (the publisher never waits there)", () => {
+    const sab = createBroadcastRing(8, 1, RingPolicy.Live);
+    const pub = new BroadcastPublisher(sab, spin);
+    const reader = new BroadcastReader(sab, 0, spin);
+    pub.publish(record(0), 0);
+    expect(reader.acquire(8)).toBe(0);
+    const dst = new Int32Array(EVENT_RECORD_WORDS);
+    expect(reader.poll(dst, 0)).toBe(PollResult.Record);
+  });
+});
