@@ -44,7 +44,9 @@ export async function runWorkerBacktest(o: WorkerBacktestOptions): Promise<Backt
   });
   const strategies: StrategyReport[] = live.strategies.map((s) => {
     if (s.liveFault && s.liveFault.startsWith("disconnect")) throw new WorkerBacktestError(`strategy worker died during the backtest (${s.liveFault})`);
-    const { liveFault: _f, cancelledOnDisconnect: _c, index: _i, ...report } = s as StrategyReport & { liveFault: unknown; cancelledOnDisconnect: unknown; index?: unknown };
+    const { liveFault: _f, cancelledOnDisconnect: _c, restarts: _r, restartHistory: _h, index: _i, ...report } = s as StrategyReport & {
+      liveFault: unknown; cancelledOnDisconnect: unknown; restarts: unknown; restartHistory: unknown; index?: unknown;
+    };
     return report;
   });
   return { events: live.events, auditHash: live.auditHash, strategies };

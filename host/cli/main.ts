@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   record: { load: () => import("./commands/record.ts"), summary: "record synthetic --seed N --events N [--instruments K] -o FILE | record csv FILE.csv --format trades|quotes [...] -o FILE" },
   inspect: { load: () => import("./commands/inspect.ts"), summary: "inspect FILE: header, counts, time range, per-instrument stats" },
   backtest: { load: () => import("./commands/backtest.ts"), summary: "backtest --data FILE --strategy A.wasm [...] [--fuel N] [--audit FILE] [--html FILE] [--json]" },
-  run: { load: () => import("./commands/run.ts"), summary: "run --feed synthetic|FILE --strategy A.wasm [...] [--workers N] [--wait spin|hybrid|block] [--duration S] [--record SESSION] [--json]" },
+  run: { load: () => import("./commands/run.ts"), summary: "run --feed synthetic|FILE --strategy A.wasm [...] [--workers N] [--wait spin|hybrid|block] [--duration S] [--restart none|fresh [--max-restarts N] [--restart-backoff-ms MS]] [--record SESSION] [--json]" },
   sweep: { load: () => import("./commands/sweep.ts"), summary: "sweep --strategy X.wasm --data FILE --param name=v1,v2,… [...] [--threads N] [--html FILE] [--json]: parameter grid on a piscina pool" },
   replay: { load: () => import("./commands/replay.ts"), summary: "replay SESSION [--json]: re-execute a recorded live session and check every decision" },
   audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },

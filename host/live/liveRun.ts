@@ -12,7 +12,9 @@ import type { WaitMode } from "../ring/wait/index.ts";
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
 import { Supervisor } from "./supervisor.ts";
 import { buildRunChain } from "../backtest/runChain.ts";
-import { percentiles, type LiveTelemetry, type Percentiles } from "./telemetry.ts";
+import { encodeAuditFile } from "../audit/auditFile.ts";
+import type { RestartPolicy } from "./restartPolicy.ts";
+import { percentiles, type LiveTelemetry, type Percentiles, type RestartRecord } from "./telemetry.ts";
 
 export interface LiveRunOptions {
   readonly recording: Recording;
@@ -35,16 +37,54 @@ export interface LiveRunOptions {
   readonly viewEveryMs?: number;
   /** Flight recorder: return a LiveCapture (what each strategy consumed and decided). */
   readonly record?: boolean;
+  /** What happens after a worker dies (supervisor.ts; default none). */
+  readonly restart?: Partial<RestartPolicy>;
   /** Test hook: called once after `atEvent` events were published. */
   readonly onEvent?: { atEvent: number; run: (s: Supervisor) => void };
+}
+
+/**
+ * One worker instance in a flight-recorder capture: the slot's original
+ * (instance 0) or its k-th replacement. Either it stopped cleanly and its
+ * own capture says what it consumed (`ranges`, `kills`, `stopAt`, see
+ * WorkerCapture), or it died without one and `death` keeps what the host saw.
+ */
+export interface InstanceCapture {
+  readonly worker: number;
+  readonly instance: number;
+  readonly strategies: readonly number[];
+  /** First event index it could see; -1 if it died before its poll loop began. */
+  readonly startAt: number;
+  readonly ranges?: readonly number[];
+  readonly kills?: readonly number[];
+  readonly stopAt?: number;
+  readonly death?: {
+    readonly cause: string;
+    /**
+     * Its reader's committed cursor at death, and the records its worker
+     * takes per poll: it handled no event at or after lastCursor + batch
+     * (whether a worker commits a batch before or after handling it).
+     */
+    readonly lastCursor: number;
+    readonly batch: number;
+    /** Flat [from, count, …]: events its reader lost to laps (from its Gap messages). */
+    readonly gaps: readonly number[];
+    /** Kill-switch state per hosted strategy when it started (parallel to `strategies`). */
+    readonly initialKills: readonly number[];
+    /** Strategies whose kill switch changed while it ran (at an event the host cannot know). */
+    readonly killChanged: readonly number[];
+  };
 }
 
 /** Flight-recorder capture of a live run (see WorkerCapture). */
 export interface LiveCapture {
   /** Events the feed published: recording[0, published). */
   readonly published: number;
-  readonly workers: { readonly worker: number; readonly ranges: number[]; readonly kills: number[]; readonly stopAt: number }[];
-  readonly strategies: { readonly index: number; readonly worker: number; readonly audit: Uint8Array; readonly fuel: Int32Array }[];
+  readonly instances: readonly InstanceCapture[];
+  /** Per strategy and instance that reported one: its audit chain and fuel per event. */
+  readonly strategies: { readonly index: number; readonly worker: number; readonly instance: number; readonly audit: Uint8Array; readonly fuel: Int32Array }[];
+  /** The host's own chain (orders as they arrived, kill switches, faults, cancel-on-disconnect, restarts). */
+  readonly hostAudit: Uint8Array;
 }
 
 export interface LiveReport {
@@ -53,7 +93,12 @@ export interface LiveReport {
   auditHash: string;
   /** Head of the host's own chain: orders as they reached the host, kill switches, cancel-on-disconnect. */
   hostAuditHash: string;
-  strategies: (StrategyReport & { liveFault: string | null; cancelledOnDisconnect: number })[];
+  /**
+   * A restarted strategy's report is its last instance's (a fresh instance
+   * knows nothing of its predecessors); `restarts` and `restartHistory` say
+   * how it got there.
+   */
+  strategies: (StrategyReport & { liveFault: string | null; cancelledOnDisconnect: number; restarts: number; restartHistory: RestartRecord[] })[];
   telemetry: {
     workers: number;
     wait: WaitMode;
@@ -65,6 +110,8 @@ export interface LiveReport {
     maxRingLag: number;
     gapRecords: number;
     lappedCount: number;
+    /** Events restarted strategies missed while their worker was down. */
+    restartGapRecords: number;
   };
   capture?: LiveCapture;
 }
@@ -84,6 +131,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     batch: o.pollBatch,
     record: o.record,
     workerScript: o.workerScript,
+    restart: o.restart,
   });
   await sup.ready(10_000);
   const events = o.recording.events;
@@ -130,20 +178,29 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     const r = byIndex.get(i);
     const liveFault = t.strategies[i].fault;
     const cancelledOnDisconnect = t.strategies[i].cancelledOnDisconnect;
-    if (r) return { ...r, liveFault, cancelledOnDisconnect };
+    const restarts = t.strategies[i].restarts;
+    const restartHistory = t.strategies[i].restartHistory;
+    if (r) return { ...r, liveFault, cancelledOnDisconnect, restarts, restartHistory };
     // The worker died: report what the host saw.
     return {
       module: s.label, codeId: s.prepared.codeId, orders: t.strategies[i].orders, fills: t.strategies[i].fills, rejects: t.strategies[i].denials,
       cancels: t.strategies[i].cancels, faults: [{ kind: liveFault?.split(":")[0] ?? "disconnect", atEvent: -1, callback: "-", fuelAtFault: 0, message: liveFault ?? "worker lost" }],
       fuelUsed: 0, maxCallbackFuel: 0, callbacks: 0, position: t.strategies[i].position, pnl: 0, pnlDecimals: 0, denials: {}, logs: 0, logsDropped: 0,
-      auditEntries: 0, auditHash: "", instruments: [], liveFault, cancelledOnDisconnect,
+      auditEntries: 0, auditHash: "", instruments: [], liveFault, cancelledOnDisconnect, restarts, restartHistory,
     };
   });
   let capture: LiveCapture | undefined;
   if (o.record) {
-    const workers = dones.filter((d) => d.capture).map((d) => ({ worker: d.workerId, ranges: d.capture!.ranges, kills: d.capture!.kills, stopAt: d.capture!.stopAt }));
-    const strategies = dones.flatMap((d) => (d.capture?.strategies ?? []).map((s) => ({ ...s, worker: d.workerId }))).sort((a, b) => a.index - b.index);
-    capture = { published: next, workers, strategies };
+    const records = sup.instances();
+    const instances = records.map((r): InstanceCapture => r.capture
+      ? { worker: r.worker, instance: r.instance, strategies: r.strategies, startAt: r.capture.startAt, ranges: r.capture.ranges, kills: r.capture.kills, stopAt: r.capture.stopAt }
+      : {
+        worker: r.worker, instance: r.instance, strategies: r.strategies, startAt: r.startAt,
+        death: { cause: r.death ?? "stopped without a report", lastCursor: r.lastCursor, batch: r.batch, gaps: r.gaps, initialKills: r.initialKills, killChanged: r.killChanged },
+      });
+    const strategies = records.flatMap((r) => (r.capture?.strategies ?? []).map((s) => ({ ...s, worker: r.worker, instance: r.instance })))
+      .sort((a, b) => a.index - b.index || a.instance - b.instance);
+    capture = { published: next, instances, strategies, hostAudit: encodeAuditFile([sup.audit]) };
   }
   return {
     events: next,
@@ -165,6 +222,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
       maxRingLag: t.maxRingLag,
       gapRecords: t.gapRecords,
       lappedCount: t.lappedCount,
+      restartGapRecords: t.restartGapRecords,
     },
     capture,
   };

@@ -14,12 +14,16 @@ import type { OrderFields } from "../venue/orderFields.ts";
  *   Cancel    2   strategy | eventIndexLo | eventIndexHi | orderId | result             (5 words)
  *   Venue     3   strategy | eventIndexLo | eventIndexHi | 16-word event record (Fill/OrderUpdate) (19 words)
  *   Fault     4   strategy | eventIndexLo | eventIndexHi | fuelAtFault | kindCode | textBytes | UTF-8 text
- *   Gap       5   worker | lostRecords | lappedCount                                   (3 words)
+ *   Gap       5   worker | lostRecords | lappedCount | resumeAtLo | resumeAtHi          (5 words; the reader
+ *                 skipped events [resumeAt - lostRecords, resumeAt): the flight recorder
+ *                 rebuilds a dead worker's ranges from these)
  *   Callback  6   strategy | eventIndexLo | eventIndexHi | fuelUsed | callbackNs     (5 words, sampled telemetry)
  *   Stamp     7   pad | pad | sentAtMs f64  (4 words; after a sampled order: the worker's
  *                 wallMs() when it wrote that order, for the order → host stage)
+ *   Attach    8   worker | instance | firstEventLo | firstEventHi                    (4 words; a replacement
+ *                 worker's first message: the first event index its fresh instances can see)
  */
-export const OrderMsg = { Order: 1, Cancel: 2, Venue: 3, Fault: 4, Gap: 5, Callback: 6, Stamp: 7 } as const;
+export const OrderMsg = { Order: 1, Cancel: 2, Venue: 3, Fault: 4, Gap: 5, Callback: 6, Stamp: 7, Attach: 8 } as const;
 
 export const ORDER_MSG_WORDS = 13;
 export const STAMP_MSG_WORDS = 4;
@@ -28,7 +32,8 @@ export const STAMP_SENT_AT_WORD = 2;
 export const CANCEL_MSG_WORDS = 5;
 export const VENUE_MSG_WORDS = 19;
 export const FAULT_MSG_HEADER_WORDS = 6;
-export const GAP_MSG_WORDS = 3;
+export const GAP_MSG_WORDS = 5;
+export const ATTACH_MSG_WORDS = 4;
 export const CALLBACK_MSG_WORDS = 5;
 export const MAX_FAULT_TEXT_BYTES = 400;
 

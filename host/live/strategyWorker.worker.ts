@@ -19,7 +19,8 @@ import type { Fault } from "../sandbox/faults.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 import { StrategyField, WorkerField, WorkerState, strategyWord, workerWord } from "./controlLayout.ts";
 import {
-  CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS, writeOrderPayload, writeVenuePayload,
+  ATTACH_MSG_WORDS, CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS,
+  writeOrderPayload, writeVenuePayload,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { encodeAuditFile } from "../audit/auditFile.ts";
@@ -119,6 +120,21 @@ function reportGap(lost: number): void {
   w[b] = init.workerId;
   w[b + 1] = lost;
   w[b + 2] = reader.lappedCount;
+  w[b + 3] = lo32(reader.cursor);
+  w[b + 4] = hi32(reader.cursor);
+  out.commit();
+}
+
+/** A replacement's first message: where its fresh instances join the feed (the host audits the restart). */
+function reportAttach(firstEvent: number): void {
+  const at = claim(OrderMsg.Attach, ATTACH_MSG_WORDS * 4);
+  if (at < 0) return;
+  const w = out.words;
+  const b = at >> 2;
+  w[b] = init.workerId;
+  w[b + 1] = init.instance;
+  w[b + 2] = lo32(firstEvent);
+  w[b + 3] = hi32(firstEvent);
   out.commit();
 }
 
@@ -145,6 +161,20 @@ function main(): void {
   let started = false;
   let events = 0;
   let lastGap = 0;
+  if (init.instance > 0) {
+    // A replacement: the supervisor re-attached this reader at startAt. On a
+    // live ring the feed kept going while this thread loaded, so join at the
+    // tail instead of starting a lap behind (the events in between are the
+    // restart's gap, which the host reports).
+    reader.cursor = init.startAt;
+    if (init.skipToTail) {
+      const ahead = reader.available();
+      if (ahead > 0) reader.cursor += ahead;
+    }
+    reader.commit();
+    reportAttach(reader.cursor);
+  }
+  const startAt = reader.cursor;
   Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Running);
   for (;;) {
     Atomics.add(control, hb, 1);
@@ -200,6 +230,7 @@ function main(): void {
   const done: WorkerDone = {
     kind: "done",
     workerId: init.workerId,
+    instance: init.instance,
     events,
     gapRecords: reader.gapRecords,
     lappedCount: reader.lappedCount,
@@ -210,7 +241,7 @@ function main(): void {
       risk: encodeIntoCompressedBase64(riskNs),
     },
     capture: init.record
-      ? { ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }
+      ? { instance: init.instance, startAt, ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }
       : undefined,
   };
   Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Stopped);
@@ -221,5 +252,5 @@ try {
   main();
 } catch (e) {
   Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Failed);
-  parentPort!.postMessage({ kind: "failed", workerId: init.workerId, message: (e as Error)?.message ?? String(e) });
+  parentPort!.postMessage({ kind: "failed", workerId: init.workerId, instance: init.instance, message: (e as Error)?.message ?? String(e) });
 }

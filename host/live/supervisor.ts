@@ -10,8 +10,26 @@
  *     `disconnect`;
  * and in both latter cases the strategies' working orders are cancelled
  * (cancel-on-disconnect) and the host audit log says so. Other workers and
- * their strategies carry on. Restart policy: none (a restarted strategy would
- * start from a different state than its recording; replay it instead).
+ * their strategies carry on.
+ *
+ * Restart policy (restartPolicy.ts), after a worker died — never after a
+ * strategy's own fault, which is deterministic and stays quarantined:
+ *   - none (default): the slot stays down;
+ *   - fresh: once the dead thread has exited and its orders were cancelled,
+ *     and after a backoff (doubling per restart of that slot), a replacement
+ *     worker starts FRESH instances of the slot's unquarantined strategies
+ *     (rf_start again; guest state, timers and the simulated account are
+ *     lost), at most maxRestarts times per slot. It reuses the slot's reader,
+ *     re-attached at the publisher's current position (BroadcastPublisher.attach): a
+ *     lossless ring then waits for it again, a live one never does, and the
+ *     replacement joins a live ring at its tail. Events published while the
+ *     slot was down are that restart's gap. Each restart is one `restart`
+ *     entry per strategy in the host chain, written when the replacement
+ *     reports the first event it can see (worker, restart number, first
+ *     event, events missed). Beyond maxRestarts the strategies stay down and
+ *     the chain says `restarts_exhausted`.
+ * The flight recorder keeps every instance apart (instances()): replay
+ * checks each one from its own start event.
  *
  * Live trading uses dedicated workers, not piscina: a strategy keeps state
  * between events and must poll its ring continuously; piscina's task model
@@ -31,9 +49,10 @@ import { waitStrategy, type WaitMode } from "../ring/wait/index.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import { StrategyField, WorkerField, WorkerState, controlBytes, strategyWord, workerWord } from "./controlLayout.ts";
 import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg, STAMP_SENT_AT_WORD } from "./orderMessages.ts";
+import { DEFAULT_RESTART_POLICY, restartDelayMs, restartPolicy, type RestartPolicy } from "./restartPolicy.ts";
 import { LiveTelemetry } from "./telemetry.ts";
 import { NS_PER_MS, wallMs } from "./wallClock.ts";
-import type { WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
+import type { WorkerCapture, WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
 
 export interface SupervisorOptions {
   readonly strategies: readonly StrategySpec[];
@@ -51,18 +70,77 @@ export interface SupervisorOptions {
   readonly record?: boolean;
   /** Path of the built worker script (dist/strategyWorker.worker.mjs). */
   readonly workerScript: string;
+  /** What happens after a worker dies (default: none, the slot stays down). */
+  readonly restart?: Partial<RestartPolicy>;
 }
 
-interface WorkerSlot {
-  readonly id: number;
+/**
+ * A replacement must reach its poll loop within this much wall time: a
+ * lossless feed waits for a re-attached reader, so a replacement stuck
+ * loading would stall every other worker. Past it, it counts as a watchdog
+ * death (and may be replaced in turn).
+ */
+export const REPLACEMENT_START_DEADLINE_MS = 10_000;
+
+/** One thread running a slot's strategies: the original (instance 0) or a replacement. */
+interface WorkerInstance {
+  readonly number: number;
   readonly worker: Worker;
   readonly consumer: SpscConsumer;
-  readonly strategies: number[];
+  readonly strategies: readonly number[];
+  readonly spawnedAtMs: number;
+  handler: (type: number, at: number, length: number) => void;
   lastHeartbeat: number;
   lastBeatAtMs: number;
-  handler: (type: number, at: number, length: number) => void;
   alive: boolean;
+  exited: boolean;
   result: WorkerResult | null;
+  /** First event index it can see (0 for an original; a replacement says so in its Attach message); -1 until then. */
+  startAt: number;
+  /** `watchdog: …` / `disconnect: …` once it died; null while running or after a clean stop. */
+  death: string | null;
+  /** Its reader's committed cursor when the thread exited. */
+  lastCursor: number;
+  /** Flight recorder: flat [from, count, …] of events its reader lost to laps. */
+  readonly gaps: number[];
+  /** Kill-switch state of each hosted strategy when it was spawned (it applies them at its first batch). */
+  readonly initialKills: readonly number[];
+  /** Strategies whose kill switch the host changed while it existed (when it applied the change is not known on the host). */
+  readonly killChanged: Set<number>;
+}
+
+/** A worker slot: a control line and a broadcast reader, served by one worker instance at a time. */
+class WorkerSlot {
+  /** Set by spawn() before anything reads it. */
+  current!: WorkerInstance;
+  /** Every instance, in order (current last). */
+  readonly history: WorkerInstance[] = [];
+  restarts = 0;
+  /** performance.now() when the pending replacement is due; -1 when none is. */
+  restartDueMs = -1;
+  /** The strategies the pending replacement will host. */
+  pending: readonly number[] = [];
+  /** The reader cursor after the last instance that consumed anything (the restart gap starts there). */
+  consumedTo = 0;
+
+  constructor(readonly id: number) {}
+}
+
+/** What the flight recorder keeps of one worker instance (see LiveCapture). */
+export interface InstanceRecord {
+  readonly worker: number;
+  readonly instance: number;
+  readonly strategies: readonly number[];
+  readonly startAt: number;
+  /** Its final report's capture, when it stopped cleanly and recording was on. */
+  readonly capture: WorkerCapture | null;
+  readonly death: string | null;
+  readonly lastCursor: number;
+  /** Records its worker takes per poll. */
+  readonly batch: number;
+  readonly gaps: readonly number[];
+  readonly initialKills: readonly number[];
+  readonly killChanged: readonly number[];
 }
 
 
@@ -70,64 +148,99 @@ export class Supervisor {
   readonly telemetry: LiveTelemetry;
   readonly audit = new AuditLog("run");
   readonly publisher: BroadcastPublisher;
+  readonly restartPolicy: RestartPolicy;
   private readonly control: Int32Array;
+  private readonly controlSab: SharedArrayBuffer;
+  private readonly ring: SharedArrayBuffer;
   private readonly slots: WorkerSlot[] = [];
+  /** Worker slots (fixed at start; the control block's layout depends on it). */
+  private readonly workerTotal: number;
   /** wallMs() publish time per ring slot, shared with the workers (feed → worker telemetry). */
   private readonly stamps: Float64Array;
+  private readonly stampsSab: SharedArrayBuffer;
   private readonly stampMask: number;
   private readonly exits: Promise<void>[] = [];
+  private stopping = false;
 
   constructor(private readonly o: SupervisorOptions) {
     if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 64) throw new RangeError(`supervisor: workers=${o.workers} must be in 1..64`);
     if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096)) throw new RangeError(`supervisor: batch=${o.batch} must be in 1..4096`);
     if (!(o.watchdogMs > 0)) throw new RangeError(`supervisor: watchdogMs=${o.watchdogMs} must be > 0`);
+    this.restartPolicy = o.restart === undefined ? DEFAULT_RESTART_POLICY : restartPolicy(o.restart);
     const workers = Math.min(o.workers, o.strategies.length);
-    const ring = createBroadcastRing(o.ringCapacity, workers, o.policy);
-    this.publisher = new BroadcastPublisher(ring, waitStrategy(o.wait));
-    const controlSab = new SharedArrayBuffer(controlBytes(workers, o.strategies.length));
-    this.control = new Int32Array(controlSab);
+    this.workerTotal = workers;
+    this.ring = createBroadcastRing(o.ringCapacity, workers, o.policy);
+    this.publisher = new BroadcastPublisher(this.ring, waitStrategy(o.wait));
+    this.controlSab = new SharedArrayBuffer(controlBytes(workers, o.strategies.length));
+    this.control = new Int32Array(this.controlSab);
     this.telemetry = new LiveTelemetry(o.strategies.map((s) => s.label));
-    const stampsSab = new SharedArrayBuffer(o.ringCapacity * 8);
-    this.stamps = new Float64Array(stampsSab);
+    this.stampsSab = new SharedArrayBuffer(o.ringCapacity * 8);
+    this.stamps = new Float64Array(this.stampsSab);
     this.stampMask = o.ringCapacity - 1;
     for (let w = 0; w < workers; w++) {
       const mine = o.strategies.map((_, i) => i).filter((i) => i % workers === w);
-      const orders = createSpscRing(o.orderRingBytes);
-      const init: WorkerInit = {
-        workerId: w,
-        workers,
-        ring,
-        reader: w,
-        orders,
-        control: controlSab,
-        wait: o.wait,
-        instruments: o.instruments,
-        strategies: mine.map((i) => {
-          const s = o.strategies[i];
-          return { index: i, label: s.label, codeId: s.prepared.codeId, module: s.prepared.module, params: [...s.params], risk: s.risk, sandbox: s.sandbox };
-        }),
-        totalEvents: o.totalEvents,
-        sampleEvery: 0,
-        batch: o.batch ?? 64,
-        record: o.record ?? false,
-        stamps: stampsSab,
-      };
-      const worker = new Worker(o.workerScript, { workerData: init });
-      const slot: WorkerSlot = {
-        id: w, worker, consumer: new SpscConsumer(orders, waitStrategy("spin")), strategies: mine,
-        lastHeartbeat: -1, lastBeatAtMs: performance.now(), alive: true, result: null, handler: () => {},
-      };
-      slot.handler = this.makeHandler(slot);
-      worker.on("message", (m: WorkerResult) => { slot.result = m; });
-      worker.on("error", () => {}); // surfaced through 'exit' below
-      this.exits.push(new Promise((resolve) => worker.once("exit", (code) => {
-        this.drain(slot);
-        if (slot.alive && (code !== 0 || slot.result?.kind !== "done")) this.disconnect(slot, "disconnect", `worker ${w} exited with code ${code}`);
-        slot.alive = false;
-        resolve();
-      })));
+      const slot = new WorkerSlot(w);
       this.slots.push(slot);
+      this.spawn(slot, 0, mine, 0);
     }
+  }
+
+  /** Starts one worker thread for `slot` hosting `strategies`, reading from `startAt`. */
+  private spawn(slot: WorkerSlot, number: number, strategies: readonly number[], startAt: number): void {
+    const o = this.o;
+    const orders = createSpscRing(o.orderRingBytes);
+    const init: WorkerInit = {
+      workerId: slot.id,
+      instance: number,
+      workers: this.workerTotal,
+      ring: this.ring,
+      reader: slot.id,
+      startAt,
+      skipToTail: number > 0 && o.policy === RingPolicy.Live,
+      orders,
+      control: this.controlSab,
+      wait: o.wait,
+      instruments: o.instruments,
+      strategies: strategies.map((i) => {
+        const s = o.strategies[i];
+        return { index: i, label: s.label, codeId: s.prepared.codeId, module: s.prepared.module, params: [...s.params], risk: s.risk, sandbox: s.sandbox };
+      }),
+      totalEvents: o.totalEvents,
+      sampleEvery: 0,
+      batch: o.batch ?? 64,
+      record: o.record ?? false,
+      stamps: this.stampsSab,
+    };
+    const worker = new Worker(o.workerScript, { workerData: init });
+    const now = performance.now();
+    const inst: WorkerInstance = {
+      number, worker, consumer: new SpscConsumer(orders, waitStrategy("spin")), strategies, spawnedAtMs: now, handler: () => {},
+      lastHeartbeat: -1, lastBeatAtMs: now, alive: true, exited: false, result: null, startAt: number === 0 ? 0 : -1, death: null, lastCursor: startAt,
+      gaps: [], initialKills: strategies.map((s) => Atomics.load(this.control, strategyWord(this.workerTotal, s, StrategyField.killSwitch))), killChanged: new Set(),
+    };
+    inst.handler = this.makeHandler(slot, inst);
+    slot.current = inst;
+    slot.history.push(inst);
+    worker.on("message", (m: WorkerResult) => { inst.result = m; });
+    worker.on("error", () => {}); // surfaced through 'exit' below
+    this.exits.push(new Promise((resolve) => worker.once("exit", (code) => {
+      this.drain(inst);
+      if (inst.alive && (code !== 0 || inst.result?.kind !== "done")) {
+        const replacement = number > 0 ? ` (restart ${number}${inst.startAt < 0 ? ", before it attached" : ""})` : "";
+        this.disconnect(slot, "disconnect", `worker ${slot.id} exited with code ${code}${replacement}`);
+      }
+      inst.alive = false;
+      inst.exited = true;
+      inst.lastCursor = this.publisher.published - this.publisher.lag(slot.id);
+      if (inst.startAt >= 0) slot.consumedTo = inst.lastCursor;
+      if (inst.death !== null) {
+        // A watchdog disconnect comes before the thread is gone: orders it
+        // sent in between were drained just now and are working too.
+        for (const s of inst.strategies) this.cancelWorking(s);
+        this.planRestart(slot, inst);
+      }
+      resolve();
+    })));
   }
 
   get workerCount(): number {
@@ -141,7 +254,7 @@ export class Supervisor {
    */
   async ready(timeoutMs: number): Promise<void> {
     const until = performance.now() + timeoutMs;
-    while (performance.now() < until && this.slots.some((s) => s.alive && this.workerState(s.id) === WorkerState.Starting)) {
+    while (performance.now() < until && this.slots.some((s) => s.current.alive && this.workerState(s.id) === WorkerState.Starting)) {
       await new Promise((r) => setTimeout(r, 1));
     }
   }
@@ -161,55 +274,92 @@ export class Supervisor {
   /** Drains every order ring; returns messages handled. */
   pump(): number {
     let n = 0;
-    for (const slot of this.slots) n += this.drain(slot);
+    for (const slot of this.slots) n += this.drain(slot.current);
     for (let w = 0; w < this.slots.length; w++) {
+      // A dead reader's frozen cursor is not lag (it would grow without bound).
+      if (!this.slots[w].current.alive) continue;
       const lag = this.publisher.lag(w);
       if (lag > this.telemetry.maxRingLag) this.telemetry.maxRingLag = lag;
     }
     return n;
   }
 
-  /** Wall-clock watchdog: terminates workers whose heartbeat froze. Call often. */
+  /**
+   * Wall-clock watchdog: terminates workers whose heartbeat froze, and
+   * starts replacements whose backoff is over (restart policy). Call often.
+   */
   checkHealth(): void {
     const now = performance.now();
     for (const slot of this.slots) {
-      if (!slot.alive) continue;
-      // Start-up (loading the bundle, instantiating) is not watched: the
-      // heartbeat only means something once the poll loop runs.
-      if (Atomics.load(this.control, workerWord(slot.id, WorkerField.state)) !== WorkerState.Running) {
-        slot.lastBeatAtMs = now;
+      const inst = slot.current;
+      if (!inst.alive) {
+        if (slot.restartDueMs >= 0 && now >= slot.restartDueMs && !this.stopping) this.restart(slot);
+        continue;
+      }
+      // Start-up (loading the bundle, instantiating) is not watched by the
+      // heartbeat: it only means something once the poll loop runs.
+      const state = Atomics.load(this.control, workerWord(slot.id, WorkerField.state));
+      if (state !== WorkerState.Running) {
+        if (inst.number > 0 && state === WorkerState.Starting && now - inst.spawnedAtMs > REPLACEMENT_START_DEADLINE_MS) {
+          this.disconnect(slot, "watchdog", `worker ${slot.id} restart ${inst.number} did not start within ${REPLACEMENT_START_DEADLINE_MS} ms`);
+          void inst.worker.terminate();
+        } else inst.lastBeatAtMs = now;
         continue;
       }
       const hb = Atomics.load(this.control, workerWord(slot.id, WorkerField.heartbeat));
-      if (hb !== slot.lastHeartbeat) {
-        slot.lastHeartbeat = hb;
-        slot.lastBeatAtMs = now;
-      } else if (now - slot.lastBeatAtMs > this.o.watchdogMs) {
-        this.disconnect(slot, "watchdog", `worker ${slot.id} heartbeat frozen for ${Math.round(now - slot.lastBeatAtMs)} ms`);
-        void slot.worker.terminate();
+      if (hb !== inst.lastHeartbeat) {
+        inst.lastHeartbeat = hb;
+        inst.lastBeatAtMs = now;
+      } else if (now - inst.lastBeatAtMs > this.o.watchdogMs) {
+        this.disconnect(slot, "watchdog", `worker ${slot.id} heartbeat frozen for ${Math.round(now - inst.lastBeatAtMs)} ms`);
+        void inst.worker.terminate();
       }
     }
   }
 
   /** Kill switch for one strategy (risk officer). Applied by its worker at the next batch. */
   setKillSwitch(strategy: number, state: KillSwitchState): void {
-    Atomics.store(this.control, strategyWord(this.slots.length, strategy, StrategyField.killSwitch), state);
+    Atomics.store(this.control, strategyWord(this.workerTotal, strategy, StrategyField.killSwitch), state);
+    const inst = this.slots[this.workerOf(strategy)].current;
+    if (!inst.exited) inst.killChanged.add(strategy);
     this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "kill_switch", args: [strategy, state], result: 0 }, strategy);
   }
 
-  /** Asks workers to finish what was published and stop; resolves with their reports. */
+  /**
+   * Asks workers to finish what was published and stop; resolves with their
+   * reports. A replacement not yet started is not started any more.
+   */
   async stop(): Promise<WorkerDone[]> {
-    for (const slot of this.slots) Atomics.store(this.control, workerWord(slot.id, WorkerField.stop), 1);
+    this.stopping = true;
+    for (const slot of this.slots) {
+      if (slot.restartDueMs >= 0) {
+        slot.restartDueMs = -1;
+        for (const s of slot.pending) this.telemetry.strategies[s].restartPending = false;
+      }
+      Atomics.store(this.control, workerWord(slot.id, WorkerField.stop), 1);
+    }
     // Parked readers see the flag within one bounded park (MAX_PARK_MS).
-    const done = Promise.all(this.exits);
-    while (this.slots.some((s) => s.alive)) {
+    while (this.slots.some((s) => s.current.alive)) {
       this.pump();
       this.checkHealth();
       await new Promise((r) => setTimeout(r, 1));
     }
-    await done;
+    await Promise.all(this.exits);
     this.pump();
-    return this.slots.map((s) => s.result).filter((r): r is WorkerDone => r?.kind === "done");
+    return this.slots.map((s) => s.current.result).filter((r): r is WorkerDone => r?.kind === "done");
+  }
+
+  /**
+   * Every worker instance so far, slot by slot in start order: what the
+   * flight recorder keeps of each (its capture if it reported one, else how
+   * it died and what the host saw of its reader). Call after stop().
+   */
+  instances(): InstanceRecord[] {
+    return this.slots.flatMap((slot) => slot.history.map((i): InstanceRecord => ({
+      worker: slot.id, instance: i.number, strategies: i.strategies, startAt: i.startAt,
+      capture: i.result?.kind === "done" ? i.result.capture ?? null : null,
+      death: i.death, lastCursor: i.lastCursor, batch: this.o.batch ?? 64, gaps: i.gaps, initialKills: i.initialKills, killChanged: [...i.killChanged].sort((a, b) => a - b),
+    })));
   }
 
   /** Which worker hosts strategy s (round-robin assignment). */
@@ -221,41 +371,119 @@ export class Supervisor {
     return Atomics.load(this.control, workerWord(w, WorkerField.state));
   }
 
-  /** Test hook: the worker thread of slot w (e.g. to terminate it mid-run). */
+  /** Test hook: the current worker thread of slot w (e.g. to terminate it mid-run). */
   workerThread(w: number): Worker {
-    return this.slots[w].worker;
+    return this.slots[w].current.worker;
+  }
+
+  /** Replacements started for slot w so far. */
+  restartsOf(w: number): number {
+    return this.slots[w].restarts;
   }
 
   private disconnect(slot: WorkerSlot, kind: "watchdog" | "disconnect", why: string): void {
-    if (!slot.alive) return;
-    slot.alive = false;
+    const inst = slot.current;
+    if (!inst.alive) return;
+    inst.alive = false;
+    inst.death = `${kind}: ${why}`;
     this.publisher.detach(slot.id);
-    for (const s of slot.strategies) {
+    for (const s of inst.strategies) {
       const live = this.telemetry.strategies[s];
-      if (live.fault === null) live.fault = `${kind}: ${why}`;
-      this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "fault", args: [s], result: 0, detail: `${kind}: ${why}` }, s);
-      // Cancel-on-disconnect: every order the host knows is working.
-      const ids = [...live.working.keys()].sort((a, b) => a - b);
-      live.cancelledOnDisconnect += ids.length;
-      for (const id of ids) {
-        this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "cancel_on_disconnect", args: [s, id], result: OrderStatus.CancelledByRisk }, s);
-      }
-      live.working.clear();
-      Atomics.store(this.control, strategyWord(this.slots.length, s, StrategyField.faulted), 1);
+      // A strategy's own fault stays its fault: it is why it stopped trading.
+      if (!live.quarantined) live.fault = inst.death;
+      live.restartPending = false;
+      this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "fault", args: [s], result: 0, detail: inst.death }, s);
+      this.cancelWorking(s);
+      Atomics.store(this.control, strategyWord(this.workerTotal, s, StrategyField.faulted), 1);
     }
   }
 
-  private drain(slot: WorkerSlot): number {
-    if (slot.consumer.backlogBytes() === 0) return 0;
-    return slot.consumer.read(slot.handler);
+  /** Cancel-on-disconnect: every order the host knows to be working for s, one audit entry each. */
+  private cancelWorking(s: number): void {
+    const live = this.telemetry.strategies[s];
+    if (live.working.size === 0) return;
+    const ids = [...live.working.keys()].sort((a, b) => a - b);
+    live.cancelledOnDisconnect += ids.length;
+    for (const id of ids) {
+      this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "cancel_on_disconnect", args: [s, id], result: OrderStatus.CancelledByRisk }, s);
+    }
+    live.working.clear();
+  }
+
+  /** After an instance died and its thread exited: schedule its replacement, or say why there is none. */
+  private planRestart(slot: WorkerSlot, dead: WorkerInstance): void {
+    const p = this.restartPolicy;
+    if (p.policy === "none" || this.stopping) return;
+    const t = this.telemetry;
+    const strategies = dead.strategies.filter((s) => !t.strategies[s].quarantined);
+    if (strategies.length === 0) return; // every one stopped on its own fault: nothing a restart would fix
+    if (slot.restarts >= p.maxRestarts) {
+      for (const s of strategies) {
+        t.strategies[s].fault = `${dead.death}; not restarted: ${p.maxRestarts} of ${p.maxRestarts} restarts used`;
+        this.audit.append({
+          eventIndex: this.publisher.published, timeNs: 0, call: "restarts_exhausted", args: [slot.id, p.maxRestarts], result: 0,
+          detail: `worker ${slot.id}: ${p.maxRestarts} restart(s) used; strategies ${strategies.join(",")} stay down`,
+        }, s);
+      }
+      return;
+    }
+    slot.pending = strategies;
+    slot.restartDueMs = performance.now() + restartDelayMs(p, slot.restarts + 1);
+    for (const s of strategies) t.strategies[s].restartPending = true;
+  }
+
+  /** Starts the slot's pending replacement: fresh instances, reader re-attached at the current position. */
+  private restart(slot: WorkerSlot): void {
+    const n = ++slot.restarts;
+    slot.restartDueMs = -1;
+    const startAt = this.publisher.attach(slot.id);
+    Atomics.store(this.control, workerWord(slot.id, WorkerField.stop), 0);
+    Atomics.store(this.control, workerWord(slot.id, WorkerField.state), WorkerState.Starting);
+    for (const s of slot.pending) {
+      Atomics.store(this.control, strategyWord(this.workerTotal, s, StrategyField.faulted), 0);
+      const live = this.telemetry.strategies[s];
+      live.restarts++;
+      // The fresh instance trades against a fresh simulated venue: its
+      // account starts flat (paper trading has nowhere to carry a position).
+      live.position = 0;
+      live.cashTicksLots = 0;
+    }
+    this.spawn(slot, n, slot.pending, startAt);
+  }
+
+  /** A replacement reached its poll loop: its strategies trade again from `firstEvent`. Audited. */
+  private attached(slot: WorkerSlot, inst: WorkerInstance, firstEvent: number): void {
+    inst.startAt = firstEvent;
+    const missed = Math.max(0, firstEvent - slot.consumedTo);
+    const t = this.telemetry;
+    t.restartGapRecords += missed;
+    const max = this.restartPolicy.maxRestarts;
+    const detail = `worker ${slot.id} restart ${inst.number}/${max}: fresh instances of strategies ${inst.strategies.join(",")} from event ${firstEvent} ` +
+      `(rf_start runs again, state is lost); ${missed} event(s) missed while down`;
+    for (const s of inst.strategies) {
+      const live = t.strategies[s];
+      // (An Attach drained only after the replacement was declared dead —
+      // the watchdog came first — leaves the strategy marked down.)
+      if (inst.alive) {
+        live.fault = null;
+        live.restartPending = false;
+      }
+      live.restartHistory.push({ restart: inst.number, firstEvent, missedEvents: missed, cause: slot.history[slot.history.indexOf(inst) - 1]?.death ?? "" });
+      this.audit.append({ eventIndex: firstEvent, timeNs: 0, call: "restart", args: [slot.id, inst.number, firstEvent, missed], result: 0, detail }, s);
+    }
+  }
+
+  private drain(inst: WorkerInstance): number {
+    if (inst.consumer.backlogBytes() === 0) return 0;
+    return inst.consumer.read(inst.handler);
   }
 
   /**
    * The slot's message handler, made once: drain runs in the hot loop, and a
    * closure per call was ~10 KB of garbage per event (measured).
    */
-  private makeHandler(slot: WorkerSlot): (type: number, at: number, length: number) => void {
-    const c = slot.consumer;
+  private makeHandler(slot: WorkerSlot, inst: WorkerInstance): (type: number, at: number, length: number) => void {
+    const c = inst.consumer;
     const w = c.words;
     const sentAt = new Float64Array(c.bytes.buffer, 0, c.bytes.byteLength >> 3);
     const t = this.telemetry;
@@ -318,6 +546,7 @@ export class Supervisor {
           const text = Buffer.from(c.bytes.subarray(at + FAULT_MSG_HEADER_WORDS * 4, at + FAULT_MSG_HEADER_WORDS * 4 + Math.min(len, length))).toString("utf8");
           const kind = FaultKindCode[w[b + 4]] ?? "trap";
           t.strategies[s].fault = `${kind} at event ${joinI64(w[b + 1], w[b + 2])}: ${text}`;
+          t.strategies[s].quarantined = true;
           t.strategies[s].working.clear();
           this.audit.append({ eventIndex: joinI64(w[b + 1], w[b + 2]), timeNs: 0, call: "fault", args: [w[b + 3]], result: 0, detail: `${kind}: ${text}` }, s);
           break;
@@ -329,6 +558,11 @@ export class Supervisor {
         case OrderMsg.Gap: {
           t.gapRecords += w[b + 1];
           t.lappedCount = Math.max(t.lappedCount, w[b + 2]);
+          if (this.o.record) inst.gaps.push(joinI64(w[b + 3], w[b + 4]) - w[b + 1], w[b + 1]);
+          break;
+        }
+        case OrderMsg.Attach: {
+          this.attached(slot, inst, joinI64(w[b + 2], w[b + 3]));
           break;
         }
       }

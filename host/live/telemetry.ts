@@ -27,6 +27,17 @@ export function percentiles(h: Histogram): Percentiles {
   };
 }
 
+export interface RestartRecord {
+  /** 1 for the first replacement of the worker slot, … */
+  readonly restart: number;
+  /** First event index the fresh instance could see. */
+  readonly firstEvent: number;
+  /** Events published while no instance of it was reading (the restart's gap). */
+  readonly missedEvents: number;
+  /** How the previous instance died. */
+  readonly cause: string;
+}
+
 export interface StrategyLive {
   label: string;
   orders: number;
@@ -37,9 +48,16 @@ export interface StrategyLive {
   position: number;
   /** Cash in ticks·lots and the last mark, for a live PnL estimate. */
   cashTicksLots: number;
+  /** Why it is not trading (its own fault, or its worker's death); null while it trades. */
   fault: string | null;
+  /** Stopped on its own (deterministic) fault: never restarted. */
+  quarantined: boolean;
   /** Orders cancelled by the host because the strategy's worker died. */
   cancelledOnDisconnect: number;
+  /** Fresh instances started for it after its worker died (restart policy), and each one's start. */
+  restarts: number;
+  restartPending: boolean;
+  restartHistory: RestartRecord[];
   /** Working orders the host knows of (for cancel-on-disconnect). */
   working: Map<number, { instrument: number; side: number; leavesLots: number }>;
 }
@@ -57,11 +75,14 @@ export class LiveTelemetry {
   gapRecords = 0;
   lappedCount = 0;
   maxRingLag = 0;
+  /** Events restarted instances missed while their worker slot was down. */
+  restartGapRecords = 0;
   readonly strategies: StrategyLive[];
 
   constructor(labels: readonly string[]) {
     this.strategies = labels.map((label) => ({
-      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, cancelledOnDisconnect: 0, working: new Map(),
+      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, quarantined: false,
+      cancelledOnDisconnect: 0, restarts: 0, restartPending: false, restartHistory: [], working: new Map(),
     }));
   }
 }

@@ -21,10 +21,20 @@ export interface WorkerStrategy {
 }
 
 export interface WorkerInit {
+  /** The worker slot: its control line and its broadcast reader (the same for its replacements). */
   readonly workerId: number;
+  /** 0 for the slot's original worker, k for its k-th replacement (restart policy "fresh"). */
+  readonly instance: number;
   readonly workers: number;
   readonly ring: SharedArrayBuffer;
   readonly reader: number;
+  /** The event index the reader starts at: 0, or for a replacement the publisher's position when it was re-attached. */
+  readonly startAt: number;
+  /**
+   * A replacement on a live ring moves on to the ring's tail when its poll
+   * loop begins: what was published while it loaded would only lap it.
+   */
+  readonly skipToTail: boolean;
   readonly orders: SharedArrayBuffer;
   readonly control: SharedArrayBuffer;
   readonly wait: WaitMode;
@@ -59,6 +69,9 @@ export interface WorkerStages {
  * audit chain (every host call with arguments and result) and fuel per event.
  */
 export interface WorkerCapture {
+  /** Which instance of the slot this is (0 original, k the k-th replacement) and the first event it could see. */
+  readonly instance: number;
+  readonly startAt: number;
   /** Flat [start, count, start, count, …] of consumed event indices. */
   readonly ranges: number[];
   /** Flat [eventIndex, strategyIndex, state, …]. */
@@ -71,6 +84,7 @@ export interface WorkerCapture {
 export interface WorkerDone {
   readonly kind: "done";
   readonly workerId: number;
+  readonly instance: number;
   readonly events: number;
   readonly gapRecords: number;
   readonly lappedCount: number;
@@ -82,6 +96,7 @@ export interface WorkerDone {
 export interface WorkerFailed {
   readonly kind: "failed";
   readonly workerId: number;
+  readonly instance: number;
   readonly message: string;
 }
 

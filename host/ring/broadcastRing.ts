@@ -105,10 +105,26 @@ export class BroadcastPublisher {
 
   /**
    * Stops waiting for reader r (its thread is gone). Only the supervisor
-   * calls this; a detached reader is never re-attached.
+   * calls this; attach() hands the slot to a replacement.
    */
   detach(reader: number): void {
     Atomics.store(this.words, readerWord(reader, ReaderField.detached), 1);
+  }
+
+  /**
+   * Gives detached reader slot r to a replacement reader that starts at the
+   * current sequence (restart policy "fresh"). Call on the publisher's own
+   * thread, after the previous reader's thread has exited: the cursor is
+   * stored first and `detached` cleared second, so a lossless publisher sees
+   * a reader 0 records behind, never one a lap behind (which would make
+   * available() negative and stall the feed). Returns the sequence the
+   * replacement reads from. Allocates nothing.
+   */
+  attach(reader: number): number {
+    const at = this.seq;
+    Atomics.store(this.words, readerWord(reader, ReaderField.cursor), at | 0);
+    Atomics.store(this.words, readerWord(reader, ReaderField.detached), 0);
+    return at;
   }
 
   /** Records each reader still has to read (ring occupancy per reader). */

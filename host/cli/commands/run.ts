@@ -1,5 +1,6 @@
 /**
- * `ringfence run`: paper trading through the rings and strategy workers.
+ * `ringfence run`: paper trading through the rings and strategy workers,
+ * with an optional restart policy for workers that die (--restart fresh).
  */
 import { generateSynthetic } from "../../feed/synthetic.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
@@ -13,6 +14,7 @@ import { UsageError } from "../errors.ts";
 import { writeSession } from "../../replay/session.ts";
 import { workerScriptPath } from "../builtPaths.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
+import { DEFAULT_RESTART_POLICY, RESTART_POLICIES, restartPolicy, type RestartPolicy, type RestartPolicyName } from "../../live/restartPolicy.ts";
 
 const DEFAULT_RATE = 100_000;
 
@@ -32,6 +34,9 @@ export async function run(argv: string[]): Promise<number> {
     fuel: { type: "string" },
     json: { type: "boolean" },
     record: { type: "string" },
+    restart: { type: "string" },
+    "max-restarts": { type: "string" },
+    "restart-backoff-ms": { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`run: unexpected argument '${positionals[0]}'`);
   if (!values.strategy?.length) throw new UsageError("run: at least one --strategy MODULE.wasm is required");
@@ -39,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!WAIT_MODES.includes(wait)) throw new UsageError(`run: --wait must be one of ${WAIT_MODES.join("|")}, got '${values.wait}'`);
   const workers = intFlag("run", "workers", values.workers, 1, 1);
   if (workers > 64) throw new UsageError("run: --workers must be ≤ 64");
+  const restart = parseRestart(values.restart, values["max-restarts"], values["restart-backoff-ms"]);
   const durationS = intFlag("run", "duration", values.duration, 0);
   // Paper trading replays at a market-like pace by default; --rate 0 is as
   // fast as the ring allows (live rings then lap slow readers, by design).
@@ -60,25 +66,53 @@ export async function run(argv: string[]): Promise<number> {
     onTick: view ? (t, ms) => view.draw(t, ms) : undefined,
     viewEveryMs: process.stderr.isTTY ? 250 : 1000,
     record: values.record !== undefined,
+    restart,
   });
   const { capture, ...printable } = report;
   if (values.record !== undefined && capture) {
     writeSession(values.record, {
       recording, strategies, capture,
-      config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate },
+      config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate, restart },
     });
     process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies (replay with 'ringfence replay ${values.record}')\n`);
   }
   if (values.json) process.stdout.write(JSON.stringify(printable) + "\n");
   else {
     const t = report.telemetry;
-    process.stdout.write(`events ${report.events} in ${t.wallMs} ms (${t.eventsPerSec} ev/s), ${t.workers} worker(s), wait ${t.wait}; tick→order p50 ${t.tickToOrder.p50Ns} ns p99 ${t.tickToOrder.p99Ns} ns; gaps ${t.gapRecords}\n`);
+    const restartGaps = t.restartGapRecords > 0 ? `; missed while restarting ${t.restartGapRecords}` : "";
+    process.stdout.write(`events ${report.events} in ${t.wallMs} ms (${t.eventsPerSec} ev/s), ${t.workers} worker(s), wait ${t.wait}; tick→order p50 ${t.tickToOrder.p50Ns} ns p99 ${t.tickToOrder.p99Ns} ns; gaps ${t.gapRecords}${restartGaps}\n`);
     const st = t.stages;
     const us = (p: { p50Ns: number; p99Ns: number }) => `p50 ${(p.p50Ns / 1000).toFixed(2)} µs / p99 ${(p.p99Ns / 1000).toFixed(2)} µs`;
     process.stdout.write(`stages: feed→worker ${us(st.feedToWorker)}; strategies per event ${us(st.callback)}; risk ${us(st.risk)}; order→host ${us(st.orderToHost)}\n`);
     for (const s of report.strategies) {
-      process.stdout.write(`${s.module}: orders ${s.orders} fills ${s.fills} rejects ${s.rejects} position ${s.position} pnl ${s.pnl}e-${s.pnlDecimals}${s.faults.length ? ` FAULT ${s.faults[0].kind}: ${s.faults[0].message}` : ""}\n`);
+      // A restarted strategy's counts are its current instance's (a fresh instance starts from nothing).
+      const last = s.restartHistory[s.restartHistory.length - 1];
+      const restarted = s.restarts > 0 ? ` RESTARTED ${s.restarts}×${last && last.firstEvent >= 0 ? ` (this instance from event ${last.firstEvent})` : ""}` : "";
+      process.stdout.write(`${s.module}: orders ${s.orders} fills ${s.fills} rejects ${s.rejects} position ${s.position} pnl ${s.pnl}e-${s.pnlDecimals}${s.faults.length ? ` FAULT ${s.faults[0].kind}: ${s.faults[0].message}` : ""}${restarted}\n`);
     }
   }
   return 0;
+}
+
+/** --restart none|fresh [--max-restarts N] [--restart-backoff-ms MS]; usage errors are one line (exit 2). */
+function parseRestart(policy: string | undefined, maxRestarts: string | undefined, backoffMs: string | undefined): RestartPolicy {
+  const name = (policy ?? "none") as RestartPolicyName;
+  if (!RESTART_POLICIES.includes(name)) throw new UsageError(`run: --restart must be one of ${RESTART_POLICIES.join("|")}, got '${policy}'`);
+  if (name === "none") {
+    const stray = maxRestarts !== undefined ? "--max-restarts" : backoffMs !== undefined ? "--restart-backoff-ms" : null;
+    if (stray) throw new UsageError(`run: ${stray} only applies with --restart fresh`);
+  }
+  try {
+    return restartPolicy({
+      policy: name,
+      maxRestarts: intFlag("run", "max-restarts", maxRestarts, DEFAULT_RESTART_POLICY.maxRestarts),
+      backoffMs: intFlag("run", "restart-backoff-ms", backoffMs, DEFAULT_RESTART_POLICY.backoffMs),
+    });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    // restartPolicy's bounds, in the flags' own names.
+    const m = /^restart policy: (\w+)=(\S+) must be (.*)$/.exec((e as Error).message);
+    const flag = m?.[1] === "maxRestarts" ? "--max-restarts" : "--restart-backoff-ms";
+    throw new UsageError(m ? `run: ${flag} must be ${m[3].replace(/^an integer in /, "in ")}, got '${m[2]}'` : `run: ${(e as Error).message}`);
+  }
 }
