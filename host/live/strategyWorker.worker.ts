@@ -12,6 +12,7 @@ import { EventKind, KillSwitchState } from "../abi/codes.ts";
 import { lo32, hi32 } from "../abi/int64.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { StrategyRunner, type RunnerObserver } from "../engine/strategyRunner.ts";
+import { RingPolicy } from "../ring/broadcastLayout.ts";
 import { BroadcastReader } from "../ring/broadcastRing.ts";
 import { INSUFFICIENT_CAPACITY, SpscProducer } from "../ring/spscRing.ts";
 import { waitStrategy } from "../ring/wait/index.ts";
@@ -156,6 +157,7 @@ function main(): void {
   if (init.record) for (const r of runners) r.fuelTrace = new FuelTrace();
   for (const r of runners) r.riskNs = riskNs;
   const buf = new Int32Array(BATCH * EVENT_RECORD_WORDS);
+  const inPlace = reader.policy === RingPolicy.Lossless;
   const hb = workerWord(init.workerId, WorkerField.heartbeat);
   const stopWord = workerWord(init.workerId, WorkerField.stop);
   let started = false;
@@ -179,7 +181,11 @@ function main(): void {
   for (;;) {
     Atomics.add(control, hb, 1);
     if (Atomics.load(control, stopWord) !== 0 && reader.available() <= 0) break;
-    const n = reader.pollBatch(buf, BATCH);
+    // Lossless rings are read in place (the publisher cannot rewrite a slot
+    // before release); live rings are copied out first and checked for a
+    // lap. Either way the cursor is published after the batch is handled,
+    // so its cross-core stores are not in front of the strategies.
+    const n = inPlace ? reader.acquire(BATCH) : reader.takeBatch(buf, BATCH);
     if (reader.gapRecords !== lastGap) {
       reportGap(reader.gapRecords - lastGap);
       lastGap = reader.gapRecords;
@@ -205,22 +211,26 @@ function main(): void {
         runners[s].setKillSwitch(k as KillSwitchState);
       }
     }
+    const words = inPlace ? reader.ringWords : buf;
     if (!started) {
       started = true;
-      for (const r of runners) r.start(buf[EventWord.timeHi], buf[EventWord.timeLo]);
+      const at0 = inPlace ? reader.recordWord(0) : 0;
+      for (const r of runners) r.start(words[at0 + EventWord.timeHi], words[at0 + EventWord.timeLo]);
     }
     for (let i = 0; i < n; i++) {
-      const at = i * EVENT_RECORD_WORDS;
-      const kind = buf[at + EventWord.kind];
+      const at = inPlace ? reader.recordWord(i) : i * EVENT_RECORD_WORDS;
+      const kind = words[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
       if (((first + i) & STAGE_SAMPLE_MASK) === 0) {
         const t0 = performance.now();
-        for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
+        for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, first + i);
         callbackNs.recordValue(Math.max(1, Math.round((performance.now() - t0) * NS_PER_MS)));
       } else {
-        for (let s = 0; s < runners.length; s++) runners[s].onMarket(buf, at, first + i);
+        for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, first + i);
       }
     }
+    if (inPlace) reader.release(n);
+    else reader.commit();
     events += n;
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsLo), lo32(events));
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsHi), hi32(events));
