@@ -178,9 +178,13 @@ function main(): void {
   }
   const startAt = reader.cursor;
   Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Running);
+  // Heartbeat: once per batch handled, and while idle every spin round for
+  // waits that park, every 1024th for busy-spin — a locked add on a line the
+  // supervisor reads, on every idle round, slowed the spin that notices the
+  // next event.
+  const idleBeatMask = init.wait === "spin" ? 1023 : 0;
+  let idleRounds = 0;
   for (;;) {
-    Atomics.add(control, hb, 1);
-    if (Atomics.load(control, stopWord) !== 0 && reader.available() <= 0) break;
     // Lossless rings are read in place (the publisher cannot rewrite a slot
     // before release); live rings are copied out first and checked for a
     // lap. Either way the cursor is published after the batch is handled,
@@ -191,7 +195,9 @@ function main(): void {
       lastGap = reader.gapRecords;
     }
     if (n <= 0) {
+      if (Atomics.load(control, stopWord) !== 0 && reader.available() <= 0) break;
       if (init.totalEvents >= 0 && reader.cursor >= init.totalEvents) break;
+      if ((++idleRounds & idleBeatMask) === 0) Atomics.add(control, hb, 1);
       reader.idle();
       continue;
     }
@@ -231,6 +237,7 @@ function main(): void {
     }
     if (inPlace) reader.release(n);
     else reader.commit();
+    Atomics.add(control, hb, 1);
     events += n;
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsLo), lo32(events));
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsHi), hi32(events));
