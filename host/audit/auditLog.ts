@@ -5,7 +5,9 @@ import { AUDIT_GENESIS_PREFIX, FRAME_OVERHEAD_BYTES, HASH_BYTES, MAX_ENTRY_BYTES
 
 export type { AuditEntry } from "./auditEncoding.ts";
 
-const INITIAL_CAPACITY_BYTES = 64 * 1024;
+const FIRST_CHUNK_BYTES = 64 * 1024;
+/** Chunks double from FIRST_CHUNK_BYTES up to this, then stay at it. */
+const MAX_CHUNK_BYTES = 1024 * 1024;
 
 /** sha256(AUDIT_GENESIS_PREFIX || label bytes): the hash before the first entry. */
 export function genesisHash(labelBytes: Uint8Array): Buffer {
@@ -14,17 +16,26 @@ export function genesisHash(labelBytes: Uint8Array): Buffer {
 
 /**
  * One hash chain of audit entries (a strategy's host calls, or the whole
- * run's). Each append encodes the entry (auditEncoding.ts) straight into a
- * growing buffer already framed as in the file (auditFormat.ts), so writing
- * the file is a copy. hash_i = sha256(hash_{i-1} || entry_i).
+ * run's). Each append encodes the entry (auditEncoding.ts) and frames it as
+ * in the file (auditFormat.ts), so writing the file is a copy.
+ * hash_i = sha256(hash_{i-1} || entry_i).
  *
  * append is on the host-call path: it reuses its buffers, DataViews and
  * views and allocates only the digest (node:crypto returns a fresh Buffer)
- * and, when the log is full, a doubled one.
+ * and, when the current chunk is full, the next chunk. Frames go into
+ * chunks (64 KiB doubling to 1 MiB) and never straddle two: the first
+ * version doubled one buffer and copied the whole log each time, which in a
+ * paper run of a million events put multi-millisecond stalls into the
+ * strategy's callbacks.
  */
 export class AuditLog {
   readonly label: string;
   private readonly labelBytes: Buffer;
+  /** Full chunks, each trimmed to the bytes it holds. */
+  private readonly full: Buffer[] = [];
+  /** Bytes in the full chunks. */
+  private fullBytes = 0;
+  /** The chunk being filled, and its DataView. */
   private buf: Buffer;
   private view: DataView;
   private used = 0;
@@ -45,7 +56,7 @@ export class AuditLog {
     }
     this.label = label;
     this.labelBytes = labelBytes;
-    this.buf = Buffer.alloc(INITIAL_CAPACITY_BYTES);
+    this.buf = Buffer.alloc(FIRST_CHUNK_BYTES);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.genesis = genesisHash(labelBytes);
     this.head = this.genesis;
@@ -60,8 +71,7 @@ export class AuditLog {
   append(e: AuditEntry, strategy?: number): void {
     const size = encodedEntryBytes(e);
     if (size > MAX_ENTRY_BYTES) throw new RangeError(`AuditLog: entry for '${e.call}' is ${size} bytes, over ${MAX_ENTRY_BYTES}`);
-    const need = this.used + FRAME_OVERHEAD_BYTES + size;
-    if (need > this.buf.length) this.grow(need);
+    if (this.used + FRAME_OVERHEAD_BYTES + size > this.buf.length) this.nextChunk(FRAME_OVERHEAD_BYTES + size);
     if (HASH_BYTES + size > this.scratch.length) this.growScratch(HASH_BYTES + size);
     // The entry is encoded once, into the scratch right after the previous
     // hash, so (previous hash || entry) is already contiguous for SHA-256;
@@ -127,18 +137,49 @@ export class AuditLog {
     return this.labelBytes;
   }
 
-  /** Every entry framed as in the file. A view: valid until the next append. */
-  framedEntries(): Uint8Array {
-    return this.buf.subarray(0, this.used);
+  /** Bytes of framed entries so far (the size framedEntries() returns). */
+  get framedBytes(): number {
+    return this.fullBytes + this.used;
   }
 
-  /** Allocates: at least doubles the buffer. */
-  private grow(need: number): void {
-    let cap = this.buf.length * 2;
-    while (cap < need) cap *= 2;
-    const next = Buffer.alloc(cap);
-    this.buf.copy(next, 0, 0, this.used);
-    this.buf = next;
-    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  /**
+   * Every entry framed as in the file. A view while the log fits in its
+   * first chunk, else a copy; either way valid until the next append.
+   */
+  framedEntries(): Uint8Array {
+    return this.framedFrom(0);
+  }
+
+  /**
+   * The framed entries from byte `from` (a frame boundary, 0 ≤ from ≤
+   * framedBytes) to the end — what a reader that already has the first
+   * `from` bytes still needs. A view when they lie in one chunk, else a copy.
+   */
+  framedFrom(from: number): Uint8Array {
+    if (!(Number.isInteger(from) && from >= 0 && from <= this.framedBytes)) {
+      throw new RangeError(`AuditLog.framedFrom: from=${from} must be an integer in 0..${this.framedBytes}`);
+    }
+    if (from >= this.fullBytes) return this.buf.subarray(from - this.fullBytes, this.used);
+    const parts: Uint8Array[] = [];
+    let start = 0;
+    for (const c of this.full) {
+      const end = start + c.length;
+      if (end > from) parts.push(from > start ? c.subarray(from - start) : c);
+      start = end;
+    }
+    parts.push(this.buf.subarray(0, this.used));
+    return Buffer.concat(parts);
+  }
+
+  /** Allocates: closes the current chunk (trimmed) and starts one with room for `need` bytes. */
+  private nextChunk(need: number): void {
+    if (this.used > 0) {
+      this.full.push(this.buf.subarray(0, this.used));
+      this.fullBytes += this.used;
+    }
+    const cap = Math.max(need, Math.min(this.buf.length * 2, MAX_CHUNK_BYTES));
+    this.buf = Buffer.alloc(cap);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.used = 0;
   }
 }

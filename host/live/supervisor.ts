@@ -487,6 +487,12 @@ export class Supervisor {
     const w = c.words;
     const sentAt = new Float64Array(c.bytes.buffer, 0, c.bytes.byteLength >> 3);
     const t = this.telemetry;
+    // Reused for every order and cancel message: the log encodes an entry at
+    // once and keeps nothing of it, so the drain allocates nothing for them.
+    const orderArgs = [0, 0, 0, 0, 0, 0, 0];
+    const orderEntry = { eventIndex: 0, timeNs: 0, call: "order", args: orderArgs, result: 0 };
+    const cancelArgs = [0];
+    const cancelEntry = { eventIndex: 0, timeNs: 0, call: "cancel", args: cancelArgs, result: 0 };
     return (type, at, length) => {
       const b = at >> 2;
       switch (type) {
@@ -504,18 +510,26 @@ export class Supervisor {
             live.orders++;
             live.working.set(result, { instrument: w[b + OrderField.instrument], side: w[b + OrderField.side], leavesLots: joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]) });
           } else live.denials++;
-          this.audit.append({
-            eventIndex, timeNs: 0, call: "order",
-            args: [w[b + OrderField.instrument], w[b + OrderField.side], w[b + OrderField.type], w[b + OrderField.tif],
-              joinI64(w[b + OrderField.priceLo], w[b + OrderField.priceHi]), joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]), w[b + OrderField.clientTag]],
-            result,
-          }, s);
+          const args = orderArgs;
+          args[0] = w[b + OrderField.instrument];
+          args[1] = w[b + OrderField.side];
+          args[2] = w[b + OrderField.type];
+          args[3] = w[b + OrderField.tif];
+          args[4] = joinI64(w[b + OrderField.priceLo], w[b + OrderField.priceHi]);
+          args[5] = joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]);
+          args[6] = w[b + OrderField.clientTag];
+          orderEntry.eventIndex = eventIndex;
+          orderEntry.result = result;
+          this.audit.append(orderEntry, s);
           break;
         }
         case OrderMsg.Cancel: {
           const s = w[b];
           if (w[b + 4] === 0) t.strategies[s].cancels++;
-          this.audit.append({ eventIndex: joinI64(w[b + 1], w[b + 2]), timeNs: 0, call: "cancel", args: [w[b + 3]], result: w[b + 4] }, s);
+          cancelArgs[0] = w[b + 3];
+          cancelEntry.eventIndex = joinI64(w[b + 1], w[b + 2]);
+          cancelEntry.result = w[b + 4];
+          this.audit.append(cancelEntry, s);
           break;
         }
         case OrderMsg.Venue: {

@@ -189,10 +189,11 @@ export class LiveDeployment {
 
   /** Copies the supervisor's new audit entries to the store (serialized: one flush at a time). */
   private flushAudit(): Promise<void> {
-    const framed = this.sup.audit.framedEntries();
+    // Only the bytes not flushed yet (a flush must not re-read the whole log).
+    const framed = this.sup.audit.framedFrom(this.auditOffset);
     const batch: Parameters<AuditSink>[0] = [];
     const view = new DataView(framed.buffer, framed.byteOffset, framed.byteLength);
-    let p = this.auditOffset;
+    let p = 0;
     while (p + 4 <= framed.length) {
       const len = view.getUint32(p, true);
       const d = decodeEntry(framed.subarray(p + 4, p + 4 + len));
@@ -201,7 +202,7 @@ export class LiveDeployment {
       const { seq: _seq, ...entry } = d;
       batch.push({ ...entry, args: [...entry.args] });
     }
-    this.auditOffset = p;
+    this.auditOffset += p;
     if (batch.length === 0) return this.auditFlush;
     this.auditFlush = this.auditFlush.then(() => this.o.audit(batch)).catch(() => undefined);
     return this.auditFlush;

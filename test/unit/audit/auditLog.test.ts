@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decodeEntry, type DecodedAuditEntry } from "../../../host/audit/auditEncoding.ts";
 import { HASH_BYTES } from "../../../host/audit/auditFormat.ts";
 import { AuditLog, type AuditEntry } from "../../../host/audit/auditLog.ts";
-import { testSeed } from "../../support/seed.ts";
+import { prng, testSeed } from "../../support/seed.ts";
 import { sampleLogs } from "./auditFixtures.ts";
 
 const sha256 = (...parts: (string | Uint8Array)[]) => {
@@ -117,5 +117,40 @@ describe("AuditLog", () => {
 
   it("rejects a label over 1024 bytes", () => {
     expect(() => new AuditLog("é".repeat(513))).toThrow("AuditLog: label must be at most 1024 bytes of UTF-8, got 1026");
+  });
+});
+
+describe("AuditLog chunks", () => {
+  it("framedEntries and framedFrom read the same frames whether the log is one chunk or many", () => {
+    const seed = testSeed("audit chunks");
+    const rnd = prng(seed);
+    const log = new AuditLog("chunks");
+    const starts: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      starts.push(log.framedBytes);
+      const detail = rnd() < 0.1 ? "x".repeat(Math.floor(rnd() * 3000)) : undefined;
+      log.append({ eventIndex: i, timeNs: i * 1000, call: "submit_order", args: [i, 1, 2, 3], result: i, detail });
+    }
+    const all = log.framedEntries();
+    expect(all.length).toBe(log.framedBytes);
+    expect(all.length).toBeGreaterThan(2 * 1024 * 1024); // several chunks
+    const walked = frames(log);
+    expect(walked.length).toBe(20_000);
+    // The chain holds across chunk boundaries.
+    let prev: Uint8Array = Buffer.from(log.genesisHex, "hex");
+    for (const f of walked) {
+      const h = sha256(prev, f.entry);
+      if (Buffer.compare(h, Buffer.from(f.hash)) !== 0) throw new Error(`seed ${seed}: chain broken`);
+      prev = h;
+    }
+    expect(Buffer.from(prev).toString("hex")).toBe(log.headHex);
+    // Any frame boundary: framedFrom gives exactly the tail of framedEntries.
+    for (let k = 0; k < 50; k++) {
+      const i = Math.floor(rnd() * starts.length);
+      const tail = log.framedFrom(starts[i]);
+      expect(Buffer.compare(Buffer.from(tail), Buffer.from(all.subarray(starts[i]))), `seed ${seed} frame ${i}`).toBe(0);
+    }
+    expect(log.framedFrom(log.framedBytes).length).toBe(0);
+    expect(() => log.framedFrom(log.framedBytes + 1)).toThrow(RangeError);
   });
 });
