@@ -23,7 +23,7 @@ import type { Fault } from "../sandbox/faults.ts";
 import type { HostContext, WorkingOrderView } from "../sandbox/hostContext.ts";
 import type { SandboxLimits } from "../sandbox/limits.ts";
 import type { PreparedModule } from "../sandbox/preparedModule.ts";
-import { Callback, StrategyInstance } from "../sandbox/strategyInstance.ts";
+import { Callback, StrategyInstance, type EventCallback } from "../sandbox/strategyInstance.ts";
 import { EventQueue } from "../venue/eventQueue.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 import { SimVenue } from "../venue/simVenue.ts";
@@ -248,7 +248,7 @@ export class StrategyRunner implements HostContext, RiskView {
     this.quarantine(fault);
   }
 
-  private invoke(cb: Callback, words: Int32Array, at: number): void {
+  private invoke(cb: EventCallback, words: Int32Array, at: number): void {
     this.logsThisCallback = 0;
     this.callbacks++;
     if (!this.instance!.deliver(cb, this.eventIndex, words, at)) this.quarantine(this.instance!.fault!);

@@ -368,12 +368,7 @@ function addHostHelpers(module: Module, names: MeterNames, funcTaken: (n: string
   const { i32, none } = binaryen;
   const m = module;
   const arm = uniqueName(METER_EXPORT.arm, funcTaken);
-  m.addFunction(arm, i32, none, [], m.block(null, [
-    m.global.set(names.fuel, m.select(m.i32.gt_s(m.local.get(0, i32), m.i32.const(0)), m.local.get(0, i32), m.i32.const(0))),
-    m.global.set(names.depth, m.i32.const(0)),
-    m.global.set(names.fault, m.i32.const(MeterFault.None)),
-    m.global.set(names.growDenied, m.i32.const(0)),
-  ]));
+  m.addFunction(arm, i32, none, [], m.block(null, armFromLocal0(m, names)));
   m.addFunctionExport(arm, METER_EXPORT.arm);
 
   const fuelLeft = uniqueName(METER_EXPORT.fuelLeft, funcTaken);
@@ -388,6 +383,17 @@ function addHostHelpers(module: Module, names: MeterNames, funcTaken: (n: string
     m.block(null, [m.global.set(names.fuel, m.local.get(1, i32)), m.i32.const(1)], i32),
   ));
   m.addFunctionExport(charge, METER_EXPORT.charge);
+}
+
+/** __rf_arm's body, the fuel being local 0: __rf_fuel = max(fuel, 0); __rf_depth = __rf_fault = __rf_grow_denied = 0. */
+function armFromLocal0(m: Module, names: MeterNames): Ref[] {
+  const { i32 } = binaryen;
+  return [
+    m.global.set(names.fuel, m.select(m.i32.gt_s(m.local.get(0, i32), m.i32.const(0)), m.local.get(0, i32), m.i32.const(0))),
+    m.global.set(names.depth, m.i32.const(0)),
+    m.global.set(names.fault, m.i32.const(MeterFault.None)),
+    m.global.set(names.growDenied, m.i32.const(0)),
+  ];
 }
 
 /** The per-callback host entries of METER_ENTRY_EXPORTS (see meterAbi.ts). */
@@ -407,10 +413,7 @@ function addCallbackEntries(module: Module, names: MeterNames, funcTaken: (n: st
     if (info.params !== none || info.results !== none) continue;
     const name = uniqueName(entryName, funcTaken);
     m.addFunction(name, i32, i32, [], m.block(null, [
-      m.global.set(names.fuel, m.select(m.i32.gt_s(m.local.get(0, i32), m.i32.const(0)), m.local.get(0, i32), m.i32.const(0))),
-      m.global.set(names.depth, m.i32.const(0)),
-      m.global.set(names.fault, m.i32.const(MeterFault.None)),
-      m.global.set(names.growDenied, m.i32.const(0)),
+      ...armFromLocal0(m, names),
       m.call(target, [], none),
       m.global.get(names.fuel, i32),
     ], i32));

@@ -200,20 +200,15 @@ export class BroadcastReader {
    * when lapped (resynced; gap counted).
    */
   pollBatch(dst: Int32Array, max: number): number {
-    this.batchFirst = this.cursor;
-    const n = this.take(dst, 0, max);
-    if (n > 0) {
-      this.cursor += n;
-      this.idleRounds = 0;
-      this.commit();
-    } else if (n < 0) this.commit();
+    const n = this.takeBatch(dst, max);
+    if (n > 0) this.commit();
     return n;
   }
 
   /**
-   * pollBatch without publishing the cursor: the caller handles the records
-   * first and then calls commit(), so the cross-core stores of the commit
-   * are not in front of the strategy. Same results as pollBatch.
+   * pollBatch without publishing the cursor (a lap is still committed at
+   * once): the caller handles the records first and then calls commit(), so
+   * the cross-core stores of the commit are not in front of the strategy.
    */
   takeBatch(dst: Int32Array, max: number): number {
     this.batchFirst = this.cursor;

@@ -23,6 +23,8 @@ export const Callback = {
   Stop: "rf_stop",
 } as const;
 export type Callback = (typeof Callback)[keyof typeof Callback];
+/** The callbacks deliver() runs: one per event. */
+export type EventCallback = typeof Callback.Market | typeof Callback.Order | typeof Callback.Timer;
 
 type VoidFn = () => void;
 /** A metered host entry: arms `fuel`, runs the callback, returns the fuel left (meterAbi.ts). */
@@ -93,8 +95,11 @@ export class StrategyInstance implements FuelMeter {
       rf_on_timer: fn(Callback.Timer),
       rf_stop: fn(Callback.Stop),
     });
+    // Every exported event callback is entered through the rewrite's host
+    // entry (meterAbi.ts); admission guarantees their () -> () type, so a
+    // missing entry means the module was not metered by this host.
     const enter = (cb: keyof typeof METER_ENTRY_EXPORTS): EnterFn | undefined =>
-      this.fns[cb] !== undefined && typeof ex[METER_ENTRY_EXPORTS[cb]] === "function" ? (ex[METER_ENTRY_EXPORTS[cb]] as EnterFn) : undefined;
+      this.fns[cb] === undefined ? undefined : (meterFn(ex, METER_ENTRY_EXPORTS[cb]) as EnterFn);
     this.enterMarket = enter(Callback.Market);
     this.enterOrder = enter(Callback.Order);
     this.enterTimer = enter(Callback.Timer);
@@ -145,10 +150,10 @@ export class StrategyInstance implements FuelMeter {
 
   /**
    * Copies one 64-byte event record into the guest's event buffer and runs
-   * the callback for it. Returns false if the strategy faulted (now or before).
+   * the callback (rf_on_market, rf_on_order or rf_on_timer) for it. Returns false if the strategy faulted (now or before).
    * Hot path: no allocation unless the guest faults.
    */
-  deliver(callback: Callback, eventIndex: number, words: Int32Array, at: number): boolean {
+  deliver(callback: EventCallback, eventIndex: number, words: Int32Array, at: number): boolean {
     if (this.fault !== null) return false;
     this.currentEvent = eventIndex;
     const dst = this.memory.words();
@@ -156,28 +161,16 @@ export class StrategyInstance implements FuelMeter {
     copyRecord(dst, base, words, at);
     const budget = this.limits.fuelPerCallback;
     this.currentCallback = callback;
-    const enter = callback === Callback.Market ? this.enterMarket : callback === Callback.Order ? this.enterOrder : callback === Callback.Timer ? this.enterTimer : undefined;
-    if (enter !== undefined) {
-      let left: number;
-      try {
-        left = enter(budget);
-      } catch (e) {
-        this.recordFault(e, callback, budget);
-        return false;
-      }
-      this.used(budget - left);
-      return true;
-    }
-    this.arm(budget);
-    const fn = this.fns[callback];
-    if (fn === undefined) return true;
+    const enter = callback === Callback.Market ? this.enterMarket : callback === Callback.Order ? this.enterOrder : this.enterTimer;
+    if (enter === undefined) return true; // the module does not export this callback
+    let left: number;
     try {
-      fn();
+      left = enter(budget);
     } catch (e) {
       this.recordFault(e, callback, budget);
       return false;
     }
-    this.account(budget);
+    this.used(budget - left);
     return true;
   }
 

@@ -11,16 +11,14 @@ import { KillSwitchState } from "../../host/abi/codes.ts";
 import { readSession, writeSession } from "../../host/replay/session.ts";
 import { RingPolicy } from "../../host/ring/broadcastLayout.ts";
 import type { WaitMode } from "../../host/ring/wait/index.ts";
-import { spec, synthetic } from "../support/backtestHarness.ts";
+import { exampleSpec, synthetic } from "../support/backtestHarness.ts";
 import { distPath } from "../support/dist.ts";
 import { runCli } from "../support/cli.ts";
 import { prng, randInt, testSeed } from "../support/seed.ts";
 
-const example = (name: string) => spec(new Uint8Array(readFileSync(distPath(`strategies/${name}.wasm`))), { label: name });
-
 async function record(wait: WaitMode, policy: RingPolicy, ratePerSec: number, dir: string, ringCapacity = 4096) {
   const recording = synthetic(40_000, 21, 2);
-  const strategies = ["market-maker", "momentum", "mean-reversion"].map(example);
+  const strategies = ["market-maker", "momentum", "mean-reversion"].map(exampleSpec);
   const report = await runLive({
     recording, strategies, workers: 2, wait, policy, durationMs: 0, ratePerSec, ringCapacity,
     workerScript: distPath("strategyWorker.worker.mjs"), record: true,
@@ -32,7 +30,7 @@ async function record(wait: WaitMode, policy: RingPolicy, ratePerSec: number, di
 /** Records a session in which worker 0 (market-maker, mean-reversion) is terminated at `killAt`. */
 async function recordWithRestart(dir: string, policy: RingPolicy, restart: "none" | "fresh", killAt: number, reduceFirst = false) {
   const recording = synthetic(60_000, 21, 2);
-  const strategies = ["market-maker", "momentum", "mean-reversion"].map(example);
+  const strategies = ["market-maker", "momentum", "mean-reversion"].map(exampleSpec);
   const ratePerSec = 20_000;
   const report = await runLive({
     recording, strategies, workers: 2, wait: "hybrid", policy, durationMs: 0, ratePerSec,

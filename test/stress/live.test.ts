@@ -1,31 +1,13 @@
 // Paper trading through real rings and worker threads: decisions equal the
 // backtest's, and a dead or wedged worker takes only its own strategies down
 // (cancel-on-disconnect, audited) while everyone else carries on.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../host/backtest/backtest.ts";
 import { runLive } from "../../host/live/liveRun.ts";
 import { RingPolicy } from "../../host/ring/broadcastLayout.ts";
-import { strategyWat, wat } from "../fixtures/wat.ts";
-import { spec, synthetic } from "../support/backtestHarness.ts";
+import { restingBuyWat, strategyWat, wat } from "../fixtures/wat.ts";
+import { exampleSpec, spec, synthetic } from "../support/backtestHarness.ts";
 import { distPath } from "../support/dist.ts";
-
-const example = (name: string) => spec(new Uint8Array(readFileSync(distPath(`strategies/${name}.wasm`))), { label: name });
-/** Rests one GTC buy at 3/4 of the first bid it sees, and never touches it again. */
-const RESTING_BUY = strategyWat({
-  imports: `(import "ringfence" "submit_order" (func $submit (param i32) (result i32)))`,
-  extra: `(global $done (mut i32) (i32.const 0))`,
-  callbacks: {
-    rf_on_market: `(if (i32.and (i32.eqz (global.get $done)) (i32.eq (i32.load (i32.const 1024)) (i32.const 1))) (then
-      (global.set $done (i32.const 1))
-      (i32.store (i32.const 2048) (i32.load (i32.const 1028)))
-      (i32.store (i32.const 2052) (i32.const 0x00010101))
-      (i64.store (i32.const 2056) (i64.div_u (i64.mul (i64.load (i32.const 1048)) (i64.const 3)) (i64.const 4)))
-      (i64.store (i32.const 2064) (i64.const 1))
-      (i64.store (i32.const 2072) (i64.const 0))
-      (drop (call $submit (i32.const 2048)))))`,
-  },
-});
 
 const COMPARED = ["orders", "fills", "rejects", "cancels", "position", "pnl", "fuelUsed", "callbacks", "auditHash", "faults"] as const;
 
@@ -36,7 +18,7 @@ function pick(s: object) {
 describe("live mode through the rings", () => {
   it.each([1, 2])("lossless run with %i worker(s) makes exactly the backtest's decisions", async (workers) => {
     const recording = synthetic(30_000, 3, 3);
-    const specs = ["market-maker", "momentum", "mean-reversion"].map(example);
+    const specs = ["market-maker", "momentum", "mean-reversion"].map(exampleSpec);
     const bt = runBacktest({ recording, strategies: specs }).report;
     const live = await runLive({
       recording, strategies: specs, workers, wait: "hybrid", policy: RingPolicy.Lossless,
@@ -62,8 +44,8 @@ describe("live mode through the rings", () => {
   it("a worker terminated mid-run: its strategies are disconnected with orders cancelled; the others match the backtest", async () => {
     const recording = synthetic(30_000, 4, 2);
     // worker 0: resting, mean-reversion; worker 1: momentum (strategy i runs on worker i % 2)
-    const resting = spec(wat(RESTING_BUY), { label: "resting", risk: { priceCollarBps: 5000 } });
-    const specs = [resting, example("momentum"), example("mean-reversion")];
+    const resting = spec(wat(restingBuyWat), { label: "resting", risk: { priceCollarBps: 5000 } });
+    const specs = [resting, exampleSpec("momentum"), exampleSpec("mean-reversion")];
     const bt = runBacktest({ recording, strategies: specs }).report;
     const live = await runLive({
       recording, strategies: specs, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
@@ -86,7 +68,7 @@ describe("live mode through the rings", () => {
     const spinner = spec(wat(strategyWat({ callbacks: { rf_on_market: "(loop $l (br $l))" } })), {
       label: "spinner", sandbox: { fuelPerCallback: 0x7fffffff },
     });
-    const specs = [example("momentum"), spinner];
+    const specs = [exampleSpec("momentum"), spinner];
     const bt = runBacktest({ recording, strategies: [specs[0]] }).report;
     const live = await runLive({
       recording, strategies: specs, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,

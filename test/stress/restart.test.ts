@@ -3,7 +3,6 @@
 // that trade exactly like a fresh start at their first event; a guest's own
 // fault is never restarted; maxRestarts is honoured; other workers carry on;
 // policy none leaves the slot down as before.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../host/backtest/backtest.ts";
 import { readAuditChains } from "../../host/audit/auditChains.ts";
@@ -14,27 +13,11 @@ import type { Recording } from "../../host/feed/recording.ts";
 import { runLive } from "../../host/live/liveRun.ts";
 import { Supervisor } from "../../host/live/supervisor.ts";
 import { RingPolicy } from "../../host/ring/broadcastLayout.ts";
-import { strategyWat, wat } from "../fixtures/wat.ts";
-import { spec, synthetic } from "../support/backtestHarness.ts";
+import { restingBuyWat, strategyWat, wat } from "../fixtures/wat.ts";
+import { exampleSpec, spec, synthetic } from "../support/backtestHarness.ts";
 import { distPath } from "../support/dist.ts";
 import { prng, randInt, testSeed } from "../support/seed.ts";
 
-const example = (name: string) => spec(new Uint8Array(readFileSync(distPath(`strategies/${name}.wasm`))), { label: name });
-/** Rests one GTC buy at 3/4 of the first bid it sees, and never touches it again. */
-const RESTING_BUY = strategyWat({
-  imports: `(import "ringfence" "submit_order" (func $submit (param i32) (result i32)))`,
-  extra: `(global $done (mut i32) (i32.const 0))`,
-  callbacks: {
-    rf_on_market: `(if (i32.and (i32.eqz (global.get $done)) (i32.eq (i32.load (i32.const 1024)) (i32.const 1))) (then
-      (global.set $done (i32.const 1))
-      (i32.store (i32.const 2048) (i32.load (i32.const 1028)))
-      (i32.store (i32.const 2052) (i32.const 0x00010101))
-      (i64.store (i32.const 2056) (i64.div_u (i64.mul (i64.load (i32.const 1048)) (i64.const 3)) (i64.const 4)))
-      (i64.store (i32.const 2064) (i64.const 1))
-      (i64.store (i32.const 2072) (i64.const 0))
-      (drop (call $submit (i32.const 2048)))))`,
-  },
-});
 /** Runs out of fuel on its 2001st market event: a deterministic guest fault (quarantined, never restarted). */
 const FAULTY = strategyWat({
   extra: `(global $n (mut i32) (i32.const 0))`,
@@ -64,9 +47,9 @@ describe("restart policy", () => {
     const killAt = randInt(prng(seed), 8_000, 20_000);
     const recording = synthetic(60_000, 4, 2);
     // worker 0: resting (0), faulty (2), market-maker (4); worker 1: momentum (1), mean-reversion (3)
-    const resting = spec(wat(RESTING_BUY), { label: "resting", risk: { priceCollarBps: 5000 } });
+    const resting = spec(wat(restingBuyWat), { label: "resting", risk: { priceCollarBps: 5000 } });
     const faulty = spec(wat(FAULTY), { label: "faulty", sandbox: { fuelPerCallback: 200_000 } });
-    const specs = [resting, example("momentum"), faulty, example("mean-reversion"), example("market-maker")];
+    const specs = [resting, exampleSpec("momentum"), faulty, exampleSpec("mean-reversion"), exampleSpec("market-maker")];
     let sup: Supervisor | null = null;
     const live = await runLive({
       recording, strategies: specs, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
@@ -136,7 +119,7 @@ describe("restart policy", () => {
   it("fresh: a worker that wedges every time is replaced exactly maxRestarts times, then stays down; its neighbour carries on", async () => {
     const recording = synthetic(400_000, 5, 2);
     const spinner = spec(wat(strategyWat({ callbacks: { rf_on_market: "(loop $l (br $l))" } })), { label: "spinner", sandbox: { fuelPerCallback: 0x7fffffff } });
-    const specs = [example("momentum"), spinner];
+    const specs = [exampleSpec("momentum"), spinner];
     const maxRestarts = 2;
     const sup = new Supervisor({
       strategies: specs, instruments: recording.header.instruments, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
@@ -172,7 +155,7 @@ describe("restart policy", () => {
 
   it("lossless: the feed never waits on the dead reader; the replacement's reader is re-attached where it starts, and the feed waits for it again", async () => {
     const recording = synthetic(20_000, 6, 2);
-    const specs = [example("mean-reversion"), example("momentum")];
+    const specs = [exampleSpec("mean-reversion"), exampleSpec("momentum")];
     const capacity = 256;
     const sup = new Supervisor({
       strategies: specs, instruments: recording.header.instruments, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
@@ -216,8 +199,8 @@ describe("restart policy", () => {
 
   it("none (the default, or said explicitly): a terminated worker's strategies stay down, as before", async () => {
     const recording = synthetic(30_000, 4, 2);
-    const resting = spec(wat(RESTING_BUY), { label: "resting", risk: { priceCollarBps: 5000 } });
-    const specs = [resting, example("momentum"), example("mean-reversion")];
+    const resting = spec(wat(restingBuyWat), { label: "resting", risk: { priceCollarBps: 5000 } });
+    const specs = [resting, exampleSpec("momentum"), exampleSpec("mean-reversion")];
     let sup: Supervisor | null = null;
     const live = await runLive({
       recording, strategies: specs, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,

@@ -1,14 +1,11 @@
 // Determinism across worker counts and ring sizes: the backtest report
 // (every strategy's entry and the run chain) is byte-identical.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../host/backtest/backtest.ts";
 import { runWorkerBacktest } from "../../host/backtest/workerBacktest.ts";
 import { strategyWat, wat } from "../fixtures/wat.ts";
-import { spec, synthetic } from "../support/backtestHarness.ts";
+import { exampleSpec, spec, synthetic } from "../support/backtestHarness.ts";
 import { distPath } from "../support/dist.ts";
-
-const example = (name: string) => spec(new Uint8Array(readFileSync(distPath(`strategies/${name}.wasm`))), { label: name });
 
 describe("backtest through workers", () => {
   const recording = synthetic(25_000, 9, 3);
@@ -18,7 +15,7 @@ describe("backtest through workers", () => {
     extra: `(global $n (mut i32) (i32.const 0))`,
     callbacks: { rf_on_market: `(global.set $n (i32.add (global.get $n) (i32.const 1))) (if (i32.gt_u (global.get $n) (i32.const 2000)) (then (loop $l (br $l))))` },
   })), { label: "faulty", sandbox: { fuelPerCallback: 200_000 } });
-  const strategies = [example("market-maker"), example("momentum"), faulty, example("mean-reversion")];
+  const strategies = [exampleSpec("market-maker"), exampleSpec("momentum"), faulty, exampleSpec("mean-reversion")];
   const expected = JSON.stringify(runBacktest({ recording, strategies }).report);
 
   it.each([

@@ -9,6 +9,8 @@ import { generateSynthetic } from "../../host/feed/synthetic.ts";
 import { riskLimits, type RiskLimits } from "../../host/risk/riskLimits.ts";
 import { sandboxLimits, type SandboxLimits } from "../../host/sandbox/limits.ts";
 import { prepareModule } from "../../host/sandbox/preparedModule.ts";
+import { readFileSync } from "node:fs";
+import { distPath } from "./dist.ts";
 
 export function spec(bytes: Uint8Array, o: { label?: string; params?: Record<string, number>; risk?: Partial<RiskLimits>; sandbox?: Partial<SandboxLimits> } = {}): StrategySpec {
   const sandbox = sandboxLimits(o.sandbox ?? {});
@@ -19,6 +21,11 @@ export function spec(bytes: Uint8Array, o: { label?: string; params?: Record<str
     risk: riskLimits(o.risk ?? {}),
     sandbox,
   };
+}
+
+/** An example strategy as built into dist/strategies (npm run build), labelled by its name. */
+export function exampleSpec(name: string): StrategySpec {
+  return spec(new Uint8Array(readFileSync(distPath(`strategies/${name}.wasm`))), { label: name });
 }
 
 const cache = new Map<string, Recording>();

@@ -30,6 +30,27 @@ function call(exports: WasmExports, name: string, args: number[], fuel: number) 
 }
 
 const BIG = 1_000_000;
+const HOST_FUEL = 100;
+
+/**
+ * An `env.peek` import that records __rf_fuel when called and charges
+ * `hostFuel`, as the sandbox's call table does; bind() gives it the
+ * instance's exports once instantiated.
+ */
+function peekingHost(hostFuel: number) {
+  let exportsRef: WasmExports | null = null;
+  const seen: number[] = [];
+  const imports = {
+    env: {
+      peek: () => {
+        const fuel = global(exportsRef!, METER_GLOBAL.fuel);
+        seen.push(fuel.value);
+        fuel.value -= hostFuel;
+      },
+    },
+  };
+  return { seen, imports, bind: (x: WasmExports) => (exportsRef = x) };
+}
 
 describe("instrumentModule: fuel", () => {
   it("charges the static cost of straight-line code at function entry", () => {
@@ -115,25 +136,14 @@ describe("instrumentModule: fuel", () => {
   });
 
   it("keeps __rf_fuel exact at every host call and honours what the host charges (fuel cached in a local)", () => {
-    let exportsRef: WasmExports = {} as WasmExports;
-    const seen: number[] = [];
-    const HOST_FUEL = 100;
-    const imports = {
-      env: {
-        peek: () => {
-          const fuel = global(exportsRef, METER_GLOBAL.fuel);
-          seen.push(fuel.value);
-          fuel.value -= HOST_FUEL; // what the sandbox's call table does
-        },
-      },
-    };
-    exportsRef = instantiate(metered(`(module
+    const { seen, imports, bind } = peekingHost(HOST_FUEL);
+    const exportsRef = bind(instantiate(metered(`(module
       (import "env" "peek" (func $peek (param i32)))
       (func (export "loopCalls") (param $n i32) (local $i i32)
         (loop $l
           (call $peek (local.get $i))
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`), imports);
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`), imports));
     // loop body: call + get (2) + 4 + 4 = 10; entry: min charge 1
     const n = 5;
     const o = call(exportsRef, "loopCalls", [n], BIG);
@@ -142,19 +152,8 @@ describe("instrumentModule: fuel", () => {
   });
 
   it("keeps __rf_fuel exact at host calls made deep in a chain of calls and in recursion (fuel passed in registers)", () => {
-    let exportsRef: WasmExports = {} as WasmExports;
-    const seen: number[] = [];
-    const HOST_FUEL = 100;
-    const imports = {
-      env: {
-        peek: () => {
-          const fuel = global(exportsRef, METER_GLOBAL.fuel);
-          seen.push(fuel.value);
-          fuel.value -= HOST_FUEL;
-        },
-      },
-    };
-    exportsRef = instantiate(metered(`(module
+    const { seen, imports, bind } = peekingHost(HOST_FUEL);
+    const exportsRef = bind(instantiate(metered(`(module
       (import "env" "peek" (func $peek (param i32)))
       (type $t (func (param i32)))
       (table 1 funcref) (elem (i32.const 0) $viaTable)
@@ -169,7 +168,7 @@ describe("instrumentModule: fuel", () => {
       (func (export "top") (param $n i32)
         (call $mid (local.get $n))
         (call $rec (local.get $n))
-        (call_indirect (type $t) (local.get $n) (i32.const 0))))`), imports);
+        (call_indirect (type $t) (local.get $n) (i32.const 0))))`), imports));
     // entry costs: top 7 (3 calls + 3 operands + const), $mid 8 (its calls, operands and the prepaid $leaf's 2),
     // $rec 8 (the small arm is prepaid), $viaTable 2 (a table member charges its own entry)
     const n = 3;
