@@ -213,6 +213,7 @@ function runInProcess(spec: StrategySpec, o: ThroughputBenchOptions): Timed {
     const count = Math.min(o.batch, total - first);
     source.fill(first, count);
     for (let i = 0; i < count; i++) runner.onMarket(source.words, i * EVENT_RECORD_WORDS, first + i);
+    runner.keepEvents();
   }
   const t1 = performance.now();
   if (!runner.alive) throw new Error(`inProcess: the no-op strategy faulted: ${runner.fault?.message}`);

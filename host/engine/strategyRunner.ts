@@ -178,7 +178,11 @@ export class StrategyRunner implements HostContext, RiskView {
     this.drainQueue();
   }
 
-  /** Handles one Quote/Trade record at `words[at..at+16)`. Hot path. */
+  /**
+   * Handles one Quote/Trade record at `words[at..at+16)`. Hot path. The
+   * venue may still read the record afterwards: call keepEvents() before
+   * `words` is overwritten or released.
+   */
   onMarket(words: Int32Array, at: number, eventIndex: number): void {
     if (!this.alive) return;
     const fuelBefore = this.fuelTrace === null ? 0 : this.instance!.fuelUsed;
@@ -240,6 +244,11 @@ export class StrategyRunner implements HostContext, RiskView {
     this.audit("kill_switch", [state, cancelled], 0);
     if (this.alive && this.queue.length > 0) this.drainQueue();
     else this.queue.clear();
+  }
+
+  /** The words given to onMarket so far are about to change: the venue copies what it still reads from them. */
+  keepEvents(): void {
+    this.venue.keepQuotes();
   }
 
   /** Disconnect / watchdog from outside: quarantines, cancels working orders, audited. */

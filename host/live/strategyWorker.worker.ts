@@ -235,6 +235,9 @@ function main(): void {
         for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, first + i);
       }
     }
+    // The venues may still read quotes in place: they copy them before the
+    // slots go back to the publisher (or buf is refilled).
+    for (let s = 0; s < runners.length; s++) runners[s].keepEvents();
     if (inPlace) reader.release(n);
     else reader.commit();
     Atomics.add(control, hb, 1);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EVENT_RECORD_WORDS } from "../../../host/abi/eventRecord.ts";
 import { HostStatus, OrderStatus, OrderType, TimeInForce } from "../../../host/abi/codes.ts";
 import { EventQueue } from "../../../host/venue/eventQueue.ts";
 import type { FillModel } from "../../../host/venue/fillModel.ts";
@@ -329,11 +330,35 @@ describe("SimVenue: reference price, accounts, stats", () => {
   });
 });
 
+/**
+ * How events reach the venue: a fresh array each, or copied into slots of
+ * batch buffers that are reused (in place, as a ring's slots are), with
+ * keepQuotes() before a slot is overwritten — and, at random, a switch to
+ * another buffer, which must keep the quotes by itself.
+ */
+function eventFeeder(v: SimVenue, mode: "fresh" | "reused", rand: () => number) {
+  const SLOTS = 5;
+  const buffers = [new Int32Array(SLOTS * EVENT_RECORD_WORDS), new Int32Array(SLOTS * EVENT_RECORD_WORDS)];
+  let b = 0;
+  let slot = 0;
+  return (record: Int32Array): void => {
+    if (mode === "fresh") return v.onMarket(record, 0);
+    if (slot === SLOTS) {
+      v.keepQuotes();
+      slot = 0;
+      if (rand() < 0.3) b = 1 - b;
+    }
+    buffers[b].set(record, slot * EVENT_RECORD_WORDS);
+    v.onMarket(buffers[b], slot++ * EVENT_RECORD_WORDS);
+  };
+}
+
 describe("SimVenue: determinism", () => {
-  function runScript(seed: number) {
+  function runScript(seed: number, mode: "fresh" | "reused" = "fresh") {
     const rand = prng(seed);
     const q = new EventQueue(2);
     const v = new SimVenue(3, q);
+    const feed = eventFeeder(v, mode, prng(seed ^ 0x5bd1e995));
     const log: number[][] = [];
     const flush = () => {
       for (const e of drain(q)) log.push(Object.values(e).map((x) => (typeof x === "string" ? x.length : x)));
@@ -344,9 +369,9 @@ describe("SimVenue: determinism", () => {
       const t = step * 1_000;
       if (r < 0.3) {
         const bid = randInt(rand, 90, 100);
-        v.onMarket(quote(i, bid, randInt(rand, 0, 9), bid + randInt(rand, 0, 5), randInt(rand, 0, 9), t, step), 0);
+        feed(quote(i, bid, randInt(rand, 0, 9), bid + randInt(rand, 0, 5), randInt(rand, 0, 9), t, step));
       } else if (r < 0.45) {
-        v.onMarket(trade(i, randInt(rand, 88, 107), randInt(rand, 0, 9), t, step), 0);
+        feed(trade(i, randInt(rand, 88, 107), randInt(rand, 0, 9), t, step));
       } else if (r < 0.85) {
         const type = rand() < 0.2 ? OrderType.Market : OrderType.Limit;
         v.submit({
@@ -375,6 +400,14 @@ describe("SimVenue: determinism", () => {
     expect(a.log.length).toBeGreaterThan(3_000);
     expect(b).toEqual(a);
     expect(a.stats.fills).toBeGreaterThan(0);
+  });
+
+  it("quotes read in place from reused buffers (kept before reuse) give the same script as fresh arrays", () => {
+    const seed = testSeed("simVenue.inPlace");
+    const fresh = runScript(seed, "fresh");
+    const reused = runScript(seed, "reused");
+    expect(reused).toEqual(fresh);
+    expect(fresh.stats.fills).toBeGreaterThan(0);
   });
 
   it("account invariants hold throughout a random script", () => {
