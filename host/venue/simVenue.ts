@@ -218,6 +218,11 @@ export class SimVenue {
     }
   }
 
+  /** The id the next accepted submit will issue (ids are sequential per venue). */
+  get nextId(): number {
+    return this.nextOrderId;
+  }
+
   /**
    * Places an order that already passed the risk gate. Returns its id (> 0,
    * sequential per venue), or HostStatus.UnknownInstrument for an instrument
