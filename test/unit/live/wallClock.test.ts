@@ -8,7 +8,14 @@ describe("wallMs: the telemetry clock shared by the feed and the workers", () =>
   });
 
   it("never goes backwards and moves in step with performance.now()", () => {
-    const offset = () => wallMs() - performance.now();
+    // wallMs() - performance.now() is the base minus the gap between the
+    // two reads; the largest of a few is the base (a preempted read only
+    // widens the gap).
+    const offset = () => {
+      let best = -Infinity;
+      for (let k = 0; k < 20; k++) best = Math.max(best, wallMs() - performance.now());
+      return best;
+    };
     const d0 = offset();
     let last = wallMs();
     for (let i = 0; i < 10_000; i++) {
@@ -16,7 +23,7 @@ describe("wallMs: the telemetry clock shared by the feed and the workers", () =>
       expect(t).toBeGreaterThanOrEqual(last);
       last = t;
     }
-    // Same thread: one base, so the offset only differs by the gap between two reads.
+    // Same thread: one base.
     expect(Math.abs(offset() - d0)).toBeLessThan(0.01);
   });
 });
