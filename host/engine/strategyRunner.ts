@@ -44,7 +44,7 @@ export type LogSink = (strategy: string, level: number, timeNs: number, text: st
  * path: implementations must not allocate.
  */
 export interface RunnerObserver {
-  /** An order passed risk and reached the venue (result = order id) or was denied (result = -Denial). */
+  /** An order passed risk (result = the id the venue issues it, heard before the venue has it) or was denied (result = -Denial). */
   order(eventIndex: number, o: OrderFields, result: number): void;
   cancel(eventIndex: number, orderId: number, result: number): void;
   /** A Fill/OrderUpdate record the venue produced, at words[at..at+16). */
