@@ -91,6 +91,10 @@ export class SimVenue {
   private readonly quoteAt: Int32Array;
   private readonly quoteState: Uint8Array;
   private readonly rawQuotes: Int32Array;
+  /** Instruments quoted from `source` since the last keepQuotes (each once: `listed`), so keeping is O(quoted), not O(instruments). */
+  private readonly quoted: Int32Array;
+  private readonly listed: Uint8Array;
+  private quotedCount = 0;
   /** Working orders by ascending id (ids are issued in order, so new ones go last). */
   private readonly working: MutableVenueOrder[] = [];
   /** Per instrument: buys by price desc then id asc; sells by price asc then id asc. */
@@ -118,6 +122,8 @@ export class SimVenue {
     this.quoteAt = new Int32Array(instrumentCount);
     this.quoteState = new Uint8Array(instrumentCount);
     this.rawQuotes = new Int32Array(instrumentCount * RAW_QUOTE_WORDS);
+    this.quoted = new Int32Array(instrumentCount);
+    this.listed = new Uint8Array(instrumentCount);
     this.buys = Array.from({ length: instrumentCount }, () => []);
     this.sells = Array.from({ length: instrumentCount }, () => []);
     const venue = this;
@@ -158,6 +164,10 @@ export class SimVenue {
     if (kind === EventKind.Quote) {
       this.quoteAt[i] = at + EventWord.priceLo;
       this.quoteState[i] = QuoteAt.Source;
+      if (this.listed[i] === 0) {
+        this.listed[i] = 1;
+        this.quoted[this.quotedCount++] = i;
+      }
       if (!resting) return;
       this.settleQuote(i);
       const seq = readI64(words, at + EventWord.seqLo);
@@ -204,18 +214,22 @@ export class SimVenue {
 
   /**
    * Copies every quote still read from the last words given to onMarket, so
-   * those words may change. Cheap, and allocates nothing: at most 8 words per instrument.
+   * those words may change. Allocates nothing; costs 8 words per instrument
+   * quoted since the last call, whatever the instrument count.
    */
   keepQuotes(): void {
     const src = this.source;
     const q = this.rawQuotes;
-    for (let i = 0; i < this.instrumentCount; i++) {
+    for (let n = 0; n < this.quotedCount; n++) {
+      const i = this.quoted[n];
+      this.listed[i] = 0;
       if (this.quoteState[i] !== QuoteAt.Source) continue;
       const from = this.quoteAt[i];
       const to = i * RAW_QUOTE_WORDS;
       for (let k = 0; k < RAW_QUOTE_WORDS; k++) q[to + k] = src[from + k];
       this.quoteState[i] = QuoteAt.Kept;
     }
+    this.quotedCount = 0;
   }
 
   /** The id the next accepted submit will issue (ids are sequential per venue). */
