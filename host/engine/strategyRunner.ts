@@ -326,12 +326,15 @@ export class StrategyRunner implements HostContext, RiskView {
 
   submitOrder(order: OrderFields): number {
     let denial: number;
-    // Timing costs two clock reads and a histogram update: sample one check in 1024.
+    // Timing costs two clock reads and a histogram update: sample one check
+    // in 1024 (the 1st, 1025th, …; the worker's other stage samples fall
+    // elsewhere in the cycle). hrtime, not performance.now(): a cold read
+    // costs ~0.1 µs against ~0.3 µs, and this one is on the order's path.
     if (this.riskNs === null || (++this.riskChecks & 1023) !== 1) denial = this.risk.check(order, this.timeNs);
     else {
-      const t0 = performance.now();
+      const t0 = process.hrtime.bigint();
       denial = this.risk.check(order, this.timeNs);
-      this.riskNs.recordValue(Math.max(1, Math.round((performance.now() - t0) * 1e6)));
+      this.riskNs.recordValue(Math.max(1, Number(process.hrtime.bigint() - t0)));
     }
     if (denial !== 0) {
       this.rejects++;

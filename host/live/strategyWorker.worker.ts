@@ -27,8 +27,8 @@ import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { encodeAuditFile } from "../audit/auditFile.ts";
 import { FuelTrace } from "../engine/fuelTrace.ts";
 import { encodeIntoCompressedBase64 } from "hdr-histogram-js";
-import { newHistogram } from "./telemetry.ts";
-import { NS_PER_MS, STAGE_SAMPLE_MASK, wallMs } from "./wallClock.ts";
+import { DeferredSamples, newHistogram } from "./telemetry.ts";
+import { NS_PER_MS, STAGE_SAMPLE_AT, STAGE_SAMPLE_MASK, monoNs, wallMs } from "./wallClock.ts";
 
 const init = workerData as WorkerInit;
 const BATCH = init.batch;
@@ -41,9 +41,10 @@ const encoder = new TextEncoder();
 const sentAt = new Float64Array(init.orders, 0, init.orders.byteLength >> 3);
 const stamps = new Float64Array(init.stamps);
 const stampMask = stamps.length - 1;
-const feedToWorker = newHistogram();
-const callbackNs = newHistogram();
-const riskNs = newHistogram();
+// Sampled on the hot path, recorded after each batch (DeferredSamples).
+const feedToWorker = new DeferredSamples(newHistogram());
+const callbackNs = new DeferredSamples(newHistogram());
+const riskNs = new DeferredSamples(newHistogram());
 let ordersSent = 0;
 let batches = 0;
 
@@ -68,7 +69,7 @@ function observerFor(strategy: number): RunnerObserver {
       writeOrderPayload(out.words, at >> 2, strategy, eventIndex, o, result);
       out.commit();
       // A sampled order is followed by its send time (order → host stage).
-      if ((++ordersSent & STAGE_SAMPLE_MASK) === 1) {
+      if ((++ordersSent & STAGE_SAMPLE_MASK) === STAGE_SAMPLE_AT.order) {
         const s = claim(OrderMsg.Stamp, STAMP_MSG_WORDS * 4);
         if (s >= 0) {
           sentAt[(s >> 3) + (STAMP_SENT_AT_WORD >> 1)] = wallMs();
@@ -202,7 +203,7 @@ function main(): void {
       continue;
     }
     const first = reader.batchFirst;
-    if ((++batches & STAGE_SAMPLE_MASK) === 1) feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
+    if ((++batches & STAGE_SAMPLE_MASK) === STAGE_SAMPLE_AT.feed) feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
     if (init.record) {
       const last = ranges.length - 2;
       if (last >= 0 && ranges[last] + ranges[last + 1] === first) ranges[last + 1] += n;
@@ -227,10 +228,10 @@ function main(): void {
       const at = inPlace ? reader.recordWord(i) : i * EVENT_RECORD_WORDS;
       const kind = words[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-      if (((first + i) & STAGE_SAMPLE_MASK) === 0) {
-        const t0 = performance.now();
+      if (((first + i) & STAGE_SAMPLE_MASK) === STAGE_SAMPLE_AT.callback) {
+        const t0 = monoNs();
         for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, first + i);
-        callbackNs.recordValue(Math.max(1, Math.round((performance.now() - t0) * NS_PER_MS)));
+        callbackNs.recordValue(Math.max(1, monoNs() - t0));
       } else {
         for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, first + i);
       }
@@ -244,6 +245,9 @@ function main(): void {
     events += n;
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsLo), lo32(events));
     Atomics.store(control, workerWord(init.workerId, WorkerField.eventsHi), hi32(events));
+    feedToWorker.flush();
+    callbackNs.flush();
+    riskNs.flush();
   }
   if (!started) for (const r of runners) r.start(0, 0);
   for (const r of runners) r.stop(reader.cursor);
@@ -256,9 +260,9 @@ function main(): void {
     lappedCount: reader.lappedCount,
     reports: runners.map((r, i) => ({ ...r.report(), index: init.strategies[i].index })),
     stages: {
-      feedToWorker: encodeIntoCompressedBase64(feedToWorker),
-      callback: encodeIntoCompressedBase64(callbackNs),
-      risk: encodeIntoCompressedBase64(riskNs),
+      feedToWorker: encodeIntoCompressedBase64(feedToWorker.histogram),
+      callback: encodeIntoCompressedBase64(callbackNs.histogram),
+      risk: encodeIntoCompressedBase64(riskNs.histogram),
     },
     capture: init.record
       ? { instance: init.instance, startAt, ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }

@@ -17,6 +17,33 @@ export function newHistogram(): Histogram {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3 });
 }
 
+/** Samples a DeferredSamples holds between flushes (more are dropped: they are samples). */
+const DEFERRED_SAMPLES = 64;
+
+/**
+ * Stage samples taken on the tick-to-order path, recorded into their
+ * histogram later, after the batch. A histogram record that runs once in
+ * 1024 events costs 0.3–1 µs (cold code), and the worker's three sampled
+ * stages fell on the same event: every 1024th tick-to-order sample was
+ * 3–5 µs slower, which is the p99.9.
+ */
+export class DeferredSamples {
+  private readonly held = new Float64Array(DEFERRED_SAMPLES);
+  private count = 0;
+
+  constructor(readonly histogram: Histogram) {}
+
+  recordValue(v: number): void {
+    if (this.count < DEFERRED_SAMPLES) this.held[this.count++] = v;
+  }
+
+  /** Records what is held. Off the hot path. */
+  flush(): void {
+    for (let i = 0; i < this.count; i++) this.histogram.recordValue(this.held[i]);
+    this.count = 0;
+  }
+}
+
 export function percentiles(h: Histogram): Percentiles {
   return {
     p50Ns: h.getValueAtPercentile(50),

@@ -86,6 +86,12 @@ export class RiskGate {
     this.limits = riskLimits({ ...limits });
     this.view = view;
     this.recent = new Float64Array(this.limits.throttleMaxOrders);
+    // Touch every page now. A large typed array is mapped lazily and the
+    // throttle log fills it in order, so with a high throttle (1 M orders,
+    // 8 MB) every 512th order took a page fault inside the risk check: a
+    // tick-to-order sample 2–3 µs slow every 512 events, through the first
+    // lap of the log (measured in a worker, bench latency's ping strategy).
+    this.recent.fill(0);
   }
 
   get killSwitch(): KillSwitchState {
