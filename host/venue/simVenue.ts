@@ -1,27 +1,12 @@
 import { EventKind, HostStatus, OrderStatus, OrderType, Side, TimeInForce } from "../abi/codes.ts";
 import { EventWord } from "../abi/eventRecord.ts";
-import { joinI64, readI64 } from "../abi/int64.ts";
+import { readI64 } from "../abi/int64.ts";
 import type { RiskView } from "../risk/riskGate.ts";
 import { Account, EMPTY_ACCOUNT, type AccountView } from "./account.ts";
 import type { EventQueue } from "./eventQueue.ts";
 import { DEFAULT_FILL_MODEL, type FillModel, type FillPrice } from "./fillModel.ts";
 import type { OrderFields } from "./orderFields.ts";
 import { MutableVenueOrder, type VenueOrder } from "./venueOrder.ts";
-
-/**
- * A quote's bid, bid lots, ask, ask lots as (lo, hi): 8 words, contiguous in
- * the event record from price (EventWord.priceLo) and so kept the same way.
- */
-const RAW_QUOTE_WORDS = 8;
-
-/** Where an instrument's last quote is, until settleQuote decodes it. */
-const enum QuoteAt {
-  Settled = 0,
-  /** In `source` at quoteAt[i] (the caller's event words, not copied). */
-  Source = 1,
-  /** Copied into rawQuotes by keepQuotes. */
-  Kept = 2,
-}
 
 const NO_WORDS = new Int32Array(0);
 
@@ -83,14 +68,13 @@ export class SimVenue {
   private readonly lastTradeTicks: Float64Array;
   /**
    * An instrument's last quote is decoded only when something reads it
-   * (settleQuote). Until then it is where onMarket saw it, the caller's
-   * words at quoteAt[i], or, once those words are about to change
-   * (keepQuotes), a copy in rawQuotes.
+   * (settleQuote), or when the caller's words are about to change
+   * (keepQuotes). Until then it is where onMarket saw it: the record at
+   * quoteAt[i] in `source`, with pending[i] = 1.
    */
   private source: Int32Array = NO_WORDS;
   private readonly quoteAt: Int32Array;
-  private readonly quoteState: Uint8Array;
-  private readonly rawQuotes: Int32Array;
+  private readonly pending: Uint8Array;
   /** Instruments quoted from `source` since the last keepQuotes (each once: `listed`), so keeping is O(quoted), not O(instruments). */
   private readonly quoted: Int32Array;
   private readonly listed: Uint8Array;
@@ -120,8 +104,7 @@ export class SimVenue {
     this.askAvail = new Float64Array(instrumentCount);
     this.lastTradeTicks = new Float64Array(instrumentCount);
     this.quoteAt = new Int32Array(instrumentCount);
-    this.quoteState = new Uint8Array(instrumentCount);
-    this.rawQuotes = new Int32Array(instrumentCount * RAW_QUOTE_WORDS);
+    this.pending = new Uint8Array(instrumentCount);
     this.quoted = new Int32Array(instrumentCount);
     this.listed = new Uint8Array(instrumentCount);
     this.buys = Array.from({ length: instrumentCount }, () => []);
@@ -162,8 +145,8 @@ export class SimVenue {
     // cost ~8 ns of the ~53 ns a worker spends per event.
     const resting = this.working.length > 0 && this.buys[i].length + this.sells[i].length > 0;
     if (kind === EventKind.Quote) {
-      this.quoteAt[i] = at + EventWord.priceLo;
-      this.quoteState[i] = QuoteAt.Source;
+      this.quoteAt[i] = at;
+      this.pending[i] = 1;
       if (this.listed[i] === 0) {
         this.listed[i] = 1;
         this.quoted[this.quotedCount++] = i;
@@ -193,15 +176,14 @@ export class SimVenue {
    * `> 0`, so a malformed side is simply absent.
    */
   private settleQuote(i: number): void {
-    const state = this.quoteState[i];
-    if (state === QuoteAt.Settled) return;
-    this.quoteState[i] = QuoteAt.Settled;
-    const q = state === QuoteAt.Source ? this.source : this.rawQuotes;
-    const w = state === QuoteAt.Source ? this.quoteAt[i] : i * RAW_QUOTE_WORDS;
-    const bid = joinI64(q[w], q[w + 1]);
-    const bidLots = joinI64(q[w + 2], q[w + 3]);
-    const ask = joinI64(q[w + 4], q[w + 5]);
-    const askLots = joinI64(q[w + 6], q[w + 7]);
+    if (this.pending[i] === 0) return;
+    this.pending[i] = 0;
+    const q = this.source;
+    const at = this.quoteAt[i];
+    const bid = readI64(q, at + EventWord.priceLo);
+    const bidLots = readI64(q, at + EventWord.qtyLo);
+    const ask = readI64(q, at + EventWord.price2Lo);
+    const askLots = readI64(q, at + EventWord.qty2Lo);
     const bidOk = bid > 0 && bidLots > 0;
     const askOk = ask > 0 && askLots > 0;
     this.bidTicks[i] = bidOk ? bid : 0;
@@ -213,21 +195,17 @@ export class SimVenue {
   }
 
   /**
-   * Copies every quote still read from the last words given to onMarket, so
-   * those words may change. Allocates nothing; costs 8 words per instrument
-   * quoted since the last call, whatever the instrument count.
+   * Decodes every quote still read from the last words given to onMarket, so
+   * those words may change (settling early gives the same book: nothing
+   * touches a quote between its arrival and its first read). Allocates
+   * nothing; costs one decode per instrument quoted since the last call,
+   * whatever the instrument count.
    */
   keepQuotes(): void {
-    const src = this.source;
-    const q = this.rawQuotes;
     for (let n = 0; n < this.quotedCount; n++) {
       const i = this.quoted[n];
       this.listed[i] = 0;
-      if (this.quoteState[i] !== QuoteAt.Source) continue;
-      const from = this.quoteAt[i];
-      const to = i * RAW_QUOTE_WORDS;
-      for (let k = 0; k < RAW_QUOTE_WORDS; k++) q[to + k] = src[from + k];
-      this.quoteState[i] = QuoteAt.Kept;
+      this.settleQuote(i);
     }
     this.quotedCount = 0;
   }
