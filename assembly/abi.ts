@@ -92,6 +92,20 @@ export enum HostStatus {
   NotFound = -106,
 }
 
+/**
+ * Market data a strategy takes per instrument (subscribe): a mask of the
+ * market EventKinds. Fills, order updates and timers always arrive.
+ */
+export enum MarketData {
+  None = 0,
+  Quotes = 1,
+  Trades = 2,
+  All = 3,
+}
+
+/** subscribe's instrument argument for every instrument at once. */
+export const ALL_INSTRUMENTS: i32 = -1;
+
 export enum LogLevel {
   Debug = 0,
   Info = 1,

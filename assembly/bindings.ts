@@ -34,5 +34,8 @@ export declare function param(keyPtr: usize, keyLen: i32, outPtr: usize): i32;
 @external("ringfence", "instrument_info")
 export declare function instrumentInfo(instrument: u32, outPtr: usize): i32;
 
+@external("ringfence", "subscribe")
+export declare function subscribe(instrument: i32, kinds: i32): i32;
+
 @external("ringfence", "abort")
 export declare function abort(msgPtr: usize, filePtr: usize, line: u32, column: u32): void;

@@ -11,7 +11,7 @@
 import "./abort";
 
 export {
-  ABI_VERSION, EventKind, Side, OrderType, TimeInForce, OrderStatus, Denial, HostStatus, LogLevel,
+  ABI_VERSION, EventKind, Side, OrderType, TimeInForce, OrderStatus, Denial, HostStatus, LogLevel, MarketData, ALL_INSTRUMENTS,
   MAX_LOG_BYTES, MAX_LOG_LINES_PER_CALLBACK, MAX_PARAM_KEY_BYTES, MAX_PENDING_TIMERS, MAX_TIMER_DELAY_US,
   denialName,
 } from "./abi";
@@ -26,5 +26,6 @@ export { log, logDebug, logInfo, logWarn, logError, LogLine, logLine } from "./l
 export { param, hasParam, paramInRange } from "./params";
 export { nowNs, setTimer, cancelTimer } from "./clock";
 export { InstrumentInfoView, instrumentInfo } from "./instrument";
+export { subscribe, subscribeOnly } from "./subscriptions";
 export { isqrt, clamp64, abs64, emaStep } from "./math";
 export { backingOff, noteDenied, noteAccepted, backOffNow, denialCount, MIN_BACKOFF_EVENTS, MAX_BACKOFF_EVENTS } from "./backoff";

@@ -60,6 +60,8 @@ export const HOST_CALLS: readonly HostCallSpec[] = Object.freeze([
     doc: "param(key_ptr, key_len, out_ptr) writes the i64 config value -> 0, or NotFound." },
   { name: "instrument_info", params: ["i32", "i32"], results: ["i32"], fuel: 500,
     doc: "instrument_info(instrument, out_ptr) writes an InstrumentInfo -> 0 or UnknownInstrument." },
+  { name: "subscribe", params: ["i32", "i32"], results: ["i32"], fuel: 500,
+    doc: "subscribe(instrument, kinds) sets the market data (MarketData mask) delivered for instrument (-1: all) from the next market event on -> 0 or UnknownInstrument." },
   { name: "abort", params: ["i32", "i32", "i32", "i32"], results: [], fuel: 0,
     doc: "abort(msg_ptr, file_ptr, line, col): the guest gives up; an `abort` fault. AssemblyScript's abort maps here." },
 ]);

@@ -81,6 +81,16 @@ export const HostStatus = {
 } as const;
 export type HostStatus = (typeof HostStatus)[keyof typeof HostStatus];
 
+/**
+ * Market data a strategy takes, per instrument (subscribe): a bit mask whose
+ * bits are the EventKind values of the market kinds. Fills, order updates
+ * and timers always arrive; only rf_on_market is filtered.
+ */
+export const MarketData = { None: 0, Quotes: 1, Trades: 2, All: 3 } as const;
+export type MarketData = (typeof MarketData)[keyof typeof MarketData];
+/** subscribe's instrument argument for every instrument at once. */
+export const ALL_INSTRUMENTS = -1;
+
 export const LogLevel = { Debug: 0, Info: 1, Warn: 2, Error: 3 } as const;
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 

@@ -9,11 +9,12 @@
  *   1. the venue matches resting orders against the event (fills queued);
  *   2. queued fills/order updates are delivered (rf_on_order);
  *   3. timers due at or before the event time fire (rf_on_timer);
- *   4. the market event itself is delivered (rf_on_market);
+ *   4. the market event itself is delivered (rf_on_market), if the strategy
+ *      subscribed to that market data for that instrument (by default it has);
  * and after every callback, whatever it caused is delivered before moving on.
  */
 import { EVENT_RECORD_WORDS, EventWord, clearRecord } from "../abi/eventRecord.ts";
-import { DenialName, EventKind, HostStatus, KillSwitchState, OrderStatus } from "../abi/codes.ts";
+import { ALL_INSTRUMENTS, DenialName, EventKind, HostStatus, KillSwitchState, MarketData, OrderStatus } from "../abi/codes.ts";
 import { joinI64, readI64 } from "../abi/int64.ts";
 import type { AuditLog } from "../audit/auditLog.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
@@ -103,6 +104,15 @@ export class StrategyRunner implements HostContext, RiskView {
   private readonly instance: StrategyInstance | null;
   private readonly scratch = new Int32Array(EVENT_RECORD_WORDS);
   private readonly timerOut = { dueNs: 0, tag: 0 };
+  /**
+   * Per instrument, the MarketData mask rf_on_market is called for (its bits
+   * are the market EventKind values). subscribe writes `nextSubscribed`; it
+   * becomes `subscribed` at the next market event, so a change never
+   * applies halfway through one.
+   */
+  private readonly subscribed: Uint8Array;
+  private readonly nextSubscribed: Uint8Array;
+  private subscriptionsChanged = false;
   private faultRecord: Fault | null = null;
   /** Attach before start() to collect chart series (allocates; reports only). */
   seriesRecorder: SeriesRecorder | null = null;
@@ -139,6 +149,8 @@ export class StrategyRunner implements HostContext, RiskView {
   ) {
     this.instruments = instruments;
     this.venue = new SimVenue(instruments.length, this.queue);
+    this.subscribed = new Uint8Array(instruments.length).fill(MarketData.All);
+    this.nextSubscribed = new Uint8Array(instruments.length).fill(MarketData.All);
     this.risk = new RiskGate(spec.risk, this);
     const created = StrategyInstance.create(spec.prepared.module, this, spec.sandbox);
     if (created instanceof StrategyInstance) {
@@ -185,6 +197,7 @@ export class StrategyRunner implements HostContext, RiskView {
    */
   onMarket(words: Int32Array, at: number, eventIndex: number): void {
     if (!this.alive) return;
+    if (this.subscriptionsChanged) this.applySubscriptions();
     const fuelBefore = this.fuelTrace === null ? 0 : this.instance!.fuelUsed;
     this.eventIndex = eventIndex;
     this.seqLo = words[at + EventWord.seqLo];
@@ -198,10 +211,20 @@ export class StrategyRunner implements HostContext, RiskView {
     for (let due = this.timers.pending; due > 0 && this.alive && this.timers.nextDueNs() <= timeNs; due--) this.fireTimer();
     this.timeNs = timeNs;
     if (!this.alive) return;
-    this.invoke(Callback.Market, words, at);
-    if (this.queue.length > 0) this.drainQueue();
+    // The venue has seen the event whatever the strategy takes; the guest is
+    // called only for market data it subscribed to (feeds check instruments
+    // are declared, so the index is in range).
+    if ((this.subscribed[words[at + EventWord.instrument]] & words[at + EventWord.kind]) !== 0) {
+      this.invoke(Callback.Market, words, at);
+      if (this.queue.length > 0) this.drainQueue();
+    }
     if (this.seriesRecorder !== null && this.seriesRecorder.tick()) this.samplePoint();
     if (this.fuelTrace !== null) this.fuelTrace.push(this.instance!.fuelUsed - fuelBefore);
+  }
+
+  private applySubscriptions(): void {
+    this.subscribed.set(this.nextSubscribed);
+    this.subscriptionsChanged = false;
   }
 
   private samplePoint(): void {
@@ -402,6 +425,13 @@ export class StrategyRunner implements HostContext, RiskView {
 
   cancelTimer(timerId: number): number {
     return this.timers.cancel(timerId);
+  }
+
+  subscribe(instrument: number, kinds: number): number {
+    if (instrument === ALL_INSTRUMENTS) this.nextSubscribed.fill(kinds);
+    else this.nextSubscribed[instrument] = kinds;
+    this.subscriptionsChanged = true;
+    return HostStatus.Ok;
   }
 
   param(key: string): number | undefined {

@@ -46,7 +46,7 @@ export function checkRiskGate(label: string, report: StrategyReport, w: Strategy
   return out;
 }
 
-/** Invariant 5: the witness saw every market event delivered once, in order, to every live strategy. */
+/** Invariant 5: the witness saw every market event delivered once, in order, to every live strategy subscribed to it, and to no other. */
 export function checkEvents(label: string, w: StrategyWitness): Violation[] {
   return w.problems.filter((p) => p.invariant === Invariant.Events).map((p) => ({ ...p, message: `${label}: ${p.message}` }));
 }

@@ -120,7 +120,13 @@ export class ScriptGenerator {
       const max = this.hostile() ? this.pick([-1, 65536, 0x7fffffff, 65535]) : this.pick([0, 1, 4, 64]);
       return `(drop (call $read_orders ${this.ptr(OUT_AREA, 40 * Math.max(0, Math.min(max, 64)), 8)} (i32.const ${max})))`;
     }
-    if (which < 57) return `(drop (call $event_time ${this.ptr(TIME_AREA, 8, 8)}))`;
+    if (which < 55) return `(drop (call $event_time ${this.ptr(TIME_AREA, 8, 8)}))`;
+    if (which < 57) {
+      // Narrowing what rf_on_market gets (even to nothing) must never cost the strategy its fills, timers or orders.
+      const kinds = this.hostile() ? this.pick([4, -1, 0x7fffffff]) : this.rng.below(4);
+      const instrument = this.rng.below(3) === 0 ? "(i32.const -1)" : this.instrument();
+      return `(drop (call $subscribe ${instrument} (i32.const ${kinds})))`;
+    }
     if (which < 65) {
       const delay = this.hostile() ? this.pick([-1, -0x80000000, 0x7fffffff]) : this.pick([0, 1, 1000, 250_000, 0x7fffffff]);
       // Short delays re-armed from rf_on_timer (or from rf_on_order, which a timer's order can reach) hit two

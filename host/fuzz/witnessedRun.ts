@@ -9,7 +9,8 @@
  *     order that reaches the venue without a passing check is caught in the
  *     act, not inferred from totals);
  *   - every callback delivery (so a market event delivered twice, out of
- *     order, with the wrong record, or not at all to a live strategy shows);
+ *     order, with the wrong record, not at all to a live strategy that
+ *     subscribed to it, or to one that did not, shows);
  *   - linear memory at the end (it never shrinks, so the end is the peak).
  *
  * The engine offers no hooks for the last three, so the witness wraps the
@@ -19,7 +20,7 @@
  * checking nothing. Fuzzing harness only: allocates per call.
  */
 import { MAX_PENDING_TIMERS } from "../abi/callTable.ts";
-import { EventKind } from "../abi/codes.ts";
+import { ALL_INSTRUMENTS, EventKind, MarketData } from "../abi/codes.ts";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { BacktestRun } from "../backtest/backtest.ts";
@@ -80,6 +81,13 @@ export interface StrategyWitness {
   riskPassed: number;
   /** Market callbacks delivered. */
   marketCallbacks: number;
+  /**
+   * The witness's own model of the strategy's subscriptions, from the
+   * subscribe calls that reached the runner: the MarketData mask per
+   * instrument in force, and the one set for the next market event.
+   */
+  readonly subscribed: Uint8Array;
+  readonly nextSubscribed: Uint8Array;
   /** Most timer callbacks delivered within one market event. */
   maxTimerCallbacksPerEvent: number;
   /** Linear memory at the end of the run, bytes (-1: never instantiated). */
@@ -100,7 +108,7 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
   const logs = strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`));
   const runners = strategies.map((s, i) => new StrategyRunner(s, instruments, logs[i], null, i, discardLogs));
   const cursor = { marketEvent: -1 };
-  const witnesses = runners.map((r) => attachWitness(r, recording, cursor));
+  const witnesses = runners.map((r) => attachWitness(r, recording, cursor, instruments.length));
   const words = recording.events;
   const n = recording.count;
   for (const r of runners) r.start(n > 0 ? words[EventWord.timeHi] : 0, n > 0 ? words[EventWord.timeLo] : 0);
@@ -109,13 +117,20 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
     const kind = words[at + EventWord.kind];
     if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
     cursor.marketEvent = e;
+    const instrument = words[at + EventWord.instrument];
     for (let s = 0; s < runners.length; s++) {
       const w = witnesses[s];
       const before = w.marketCallbacks;
+      w.subscribed.set(w.nextSubscribed);
+      const wanted = (w.subscribed[instrument] & kind) !== 0 ? 1 : 0;
       runners[s].onMarket(words, at, e);
-      // A strategy that is alive after the event must have been handed it exactly once.
-      if (runners[s].alive && w.marketCallbacks !== before + 1) {
-        w.problems.push({ invariant: Invariant.Events, message: `strategy ${s} survived market event ${e} but received it ${w.marketCallbacks - before} times` });
+      // A strategy that is alive after the event must have been handed it
+      // exactly once if it subscribed to it, and not at all if it did not.
+      if (runners[s].alive && w.marketCallbacks !== before + wanted) {
+        w.problems.push({
+          invariant: Invariant.Events,
+          message: `strategy ${s} survived market event ${e} (instrument ${instrument}, kind ${kind}, ${wanted ? "subscribed" : "not subscribed"}) but received it ${w.marketCallbacks - before} times`,
+        });
       }
     }
   }
@@ -149,12 +164,14 @@ function missing(what: string): never {
   throw new Error(`fuzz witness: StrategyRunner has no ${what} (renamed? update host/fuzz/witnessedRun.ts)`);
 }
 
-function attachWitness(runner: StrategyRunner, recording: Recording, cursor: { marketEvent: number }): StrategyWitness {
+function attachWitness(runner: StrategyRunner, recording: Recording, cursor: { marketEvent: number }, instruments: number): StrategyWitness {
   const w: StrategyWitness = {
     contextCalls: { submit_order: 0, cancel_order: 0, set_timer: 0, cancel_timer: 0, log: 0, param: 0, read_orders: 0 },
     venueSubmits: 0,
     riskPassed: 0,
     marketCallbacks: 0,
+    subscribed: new Uint8Array(instruments).fill(MarketData.All),
+    nextSubscribed: new Uint8Array(instruments).fill(MarketData.All),
     maxTimerCallbacksPerEvent: 0,
     memoryBytes: -1,
     problems: [],
@@ -177,6 +194,16 @@ function attachWitness(runner: StrategyRunner, recording: Recording, cursor: { m
       return original.apply(runner, args);
     };
   }
+
+  // Subscriptions as the call table hands them over (both arguments checked there).
+  const subscribe = self.subscribe;
+  if (typeof subscribe !== "function") missing("HostContext method subscribe");
+  self.subscribe = (...args: unknown[]) => {
+    const [instrument, kinds] = args as [number, number];
+    if (instrument === ALL_INSTRUMENTS) w.nextSubscribed.fill(kinds);
+    else w.nextSubscribed[instrument] = kinds;
+    return subscribe.apply(runner, args);
+  };
 
   const inner = internals(runner);
   const risk = inner.risk ?? missing("risk gate field 'risk'");

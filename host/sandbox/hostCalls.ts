@@ -10,7 +10,7 @@
  * (admission), and instantiation would fail loudly if it did.
  */
 import { HOST_CALLS, HOST_CALL_BY_NAME, LOG_FUEL_PER_BYTE, MAX_LOG_BYTES, MAX_PARAM_KEY_BYTES, MAX_TIMER_DELAY_US } from "../abi/callTable.ts";
-import { HostStatus, LogLevel, OrderType, Side, TimeInForce } from "../abi/codes.ts";
+import { ALL_INSTRUMENTS, HostStatus, LogLevel, MarketData, OrderType, Side, TimeInForce } from "../abi/codes.ts";
 import {
   INSTRUMENT_INFO_BYTES, InstrumentInfoOffset, ORDER_REQUEST_BYTES, ORDER_VIEW_BYTES, OrderRequestOffset, OrderViewOffset,
   POSITION_RECORD_BYTES, PositionOffset, RECORD_ALIGN, SYMBOL_BYTES,
@@ -258,6 +258,20 @@ export function buildImports(b: HostCallBinding): WebAssembly.Imports {
     }
     ctx.audit("instrument_info", [i], HostStatus.Ok);
     return HostStatus.Ok;
+  };
+
+  const subscribeCost = cost("subscribe");
+  const subscribeArgs = [0, 0];
+  fns.subscribe = (instrument: number, kinds: number): number => {
+    b.meter.charge(subscribeCost);
+    if (kinds < MarketData.None || kinds > MarketData.All) bad("subscribe", `kinds ${kinds} is not a MarketData mask (0..3)`);
+    const result = instrument === ALL_INSTRUMENTS || instrument >>> 0 < ctx.instruments.length
+      ? ctx.subscribe(instrument, kinds)
+      : HostStatus.UnknownInstrument;
+    subscribeArgs[0] = instrument;
+    subscribeArgs[1] = kinds;
+    ctx.audit("subscribe", subscribeArgs, result);
+    return result;
   };
 
   fns.abort = (msgPtr: number, filePtr: number, line: number, col: number): void => {

@@ -35,6 +35,12 @@ export interface HostContext {
   cancelTimer(timerId: number): number;
   /** Config value for key, or undefined. */
   param(key: string): number | undefined;
+  /**
+   * Sets the market data (MarketData mask) delivered for `instrument`
+   * (ALL_INSTRUMENTS: every one) from the next market event on. The call
+   * table has checked both; returns HostStatus.Ok.
+   */
+  subscribe(instrument: number, kinds: number): number;
   /** Returns HostStatus.Ok or LogDropped (over the per-callback budget). */
   log(level: number, text: string): number;
   /** Appends one host call to the strategy's audit chain (and the run's). */

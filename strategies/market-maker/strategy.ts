@@ -7,7 +7,7 @@
 
 import {
   abs64, cancel, backingOff, backOffNow, denialCount, noteAccepted, noteDenied, isDenied, logLine, marketEvent, orderEvent, OrderStatus, param, paramInRange,
-  position, ownPositionLots, trackFill, sellLimit, buyLimit,
+  position, ownPositionLots, trackFill, sellLimit, buyLimit, subscribeOnly, MarketData,
 } from "ringfence";
 export * from "ringfence/exports";
 
@@ -32,6 +32,9 @@ let inventoryChanged = true;
 
 export function rf_start(): void {
   instrument = param("instrument", -1);
+  // Only two-sided quotes of one instrument matter here: the host need not
+  // call rf_on_market for anything else (fills and timers arrive regardless).
+  if (instrument >= 0) subscribeOnly(<u32>instrument, MarketData.Quotes);
   spreadTicks = paramInRange("spread_ticks", 4, 2, 1_000_000);
   qtyLots = paramInRange("qty_lots", 1, 1, 1_000_000_000);
   maxInventoryLots = paramInRange("max_inventory_lots", 10, 0, 1_000_000_000);
@@ -42,7 +45,10 @@ export function rf_start(): void {
 export function rf_on_market(): void {
   const e = marketEvent();
   if (!e.isTwoSided) return;
-  if (instrument < 0) instrument = e.instrument;
+  if (instrument < 0) {
+    instrument = e.instrument;
+    subscribeOnly(<u32>instrument, MarketData.Quotes);
+  }
   if (<i64>e.instrument != instrument) return;
   if (backingOff()) return;
 

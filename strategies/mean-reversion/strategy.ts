@@ -8,7 +8,7 @@
 
 import {
   abs64, cancelTimer, backingOff, denialCount, noteAccepted, noteDenied, isDenied, isqrt, logLine, marketEvent, orderEvent, param, paramInRange,
-  position, ownPositionLots, setTimer, trackFill, timerEvent, tradeMarket, MAX_TIMER_DELAY_US,
+  position, ownPositionLots, setTimer, trackFill, timerEvent, tradeMarket, MAX_TIMER_DELAY_US, subscribeOnly, MarketData,
 } from "ringfence";
 export * from "ringfence/exports";
 
@@ -41,6 +41,9 @@ let entryTag: u32 = 0;
 
 export function rf_start(): void {
   instrument = param("instrument", -1);
+  // Only two-sided quotes of one instrument matter here: the host need not
+  // call rf_on_market for anything else (fills and timers arrive regardless).
+  if (instrument >= 0) subscribeOnly(<u32>instrument, MarketData.Quotes);
   window = <i32>paramInRange("window", 64, 2, 4096);
   kMilli = paramInRange("k_milli", 2000, 1, 1_000_000);
   minDevTicks = paramInRange("min_dev_ticks", 1, 0, 1_000_000_000);
@@ -53,7 +56,10 @@ export function rf_start(): void {
 export function rf_on_market(): void {
   const e = marketEvent();
   if (!e.isTwoSided) return;
-  if (instrument < 0) instrument = e.instrument;
+  if (instrument < 0) {
+    instrument = e.instrument;
+    subscribeOnly(<u32>instrument, MarketData.Quotes);
+  }
   if (<i64>e.instrument != instrument) return;
 
   const mid = e.midTicks;

@@ -9,7 +9,7 @@
 
 import {
   backingOff, denialCount, noteAccepted, noteDenied, emaStep, isDenied, logLine, marketEvent, orderEvent, param, paramInRange,
-  position, ownPositionLots, trackFill, tradeMarket,
+  position, ownPositionLots, trackFill, tradeMarket, subscribeOnly, MarketData,
 } from "ringfence";
 export * from "ringfence/exports";
 
@@ -42,6 +42,9 @@ let pendingId: i32 = 0;
 
 export function rf_start(): void {
   instrument = param("instrument", -1);
+  // Only two-sided quotes of one instrument matter here: the host need not
+  // call rf_on_market for anything else (fills and timers arrive regardless).
+  if (instrument >= 0) subscribeOnly(<u32>instrument, MarketData.Quotes);
   fastPeriod = paramInRange("fast_period", 8, 1, 100_000);
   slowPeriod = paramInRange("slow_period", 32, 2, 1_000_000);
   if (slowPeriod <= fastPeriod) slowPeriod = fastPeriod + 1;
@@ -54,7 +57,10 @@ export function rf_start(): void {
 export function rf_on_market(): void {
   const e = marketEvent();
   if (!e.isTwoSided) return;
-  if (instrument < 0) instrument = e.instrument;
+  if (instrument < 0) {
+    instrument = e.instrument;
+    subscribeOnly(<u32>instrument, MarketData.Quotes);
+  }
   if (<i64>e.instrument != instrument) return;
 
   const mid = e.midTicks;

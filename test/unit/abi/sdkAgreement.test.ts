@@ -34,6 +34,7 @@ const TABLES: Record<string, Readonly<Record<string, number>>> = {
   Denial: codes.Denial,
   HostStatus: codes.HostStatus,
   LogLevel: codes.LogLevel,
+  MarketData: codes.MarketData,
   KillSwitchState: codes.KillSwitchState,
   EventOffset: eventRecord.EventOffset,
   OrderRequestOffset: guestRecords.OrderRequestOffset,
@@ -45,6 +46,7 @@ const TABLES: Record<string, Readonly<Record<string, number>>> = {
 /** Host scalar constants the SDK mirrors. */
 const CONSTANTS: Record<string, number> = {
   ABI_VERSION,
+  ALL_INSTRUMENTS: codes.ALL_INSTRUMENTS,
   EVENT_RECORD_BYTES: eventRecord.EVENT_RECORD_BYTES,
   EVENT_RECORD_ALIGN: eventRecord.EVENT_RECORD_ALIGN,
   ORDER_REQUEST_BYTES: guestRecords.ORDER_REQUEST_BYTES,

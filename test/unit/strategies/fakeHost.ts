@@ -12,7 +12,7 @@
  * instantiated directly with WebAssembly so these tests pin the guest side.
  */
 import { HOST_CALLS, MAX_LOG_BYTES, MAX_PARAM_KEY_BYTES } from "../../../host/abi/callTable.ts";
-import { Denial, EventKind, HostStatus, OrderStatus, OrderType, Side, TimeInForce } from "../../../host/abi/codes.ts";
+import { ALL_INSTRUMENTS, Denial, EventKind, HostStatus, MarketData, OrderStatus, OrderType, Side, TimeInForce } from "../../../host/abi/codes.ts";
 import { EVENT_RECORD_ALIGN, EVENT_RECORD_BYTES, EventWord } from "../../../host/abi/eventRecord.ts";
 import {
   ORDER_REQUEST_BYTES, ORDER_VIEW_BYTES, OrderRequestOffset, OrderViewOffset, POSITION_RECORD_BYTES, PositionOffset,
@@ -82,6 +82,13 @@ export class FakeHost {
   private readonly books = new Map<number, Book>();
   private readonly pending: Pending[] = [];
   private nextOrderId = 1;
+  /** Market data masks per instrument (others: subscribedAll), and what subscribe has set for the next event. */
+  private subscribed = new Map<number, number>();
+  private subscribedAll: number = MarketData.All;
+  private nextSubscribed = new Map<number, number>();
+  private nextSubscribedAll: number = MarketData.All;
+  /** rf_on_market calls made (market events the guest subscribed to). */
+  marketCallbacks = 0;
   private nextTimerId = 1;
   private guest!: GuestExports;
   private eventPtr = 0;
@@ -137,8 +144,7 @@ export class FakeHost {
     this.drain();
     this.fireDueTimers(instrument);
     this.writeEvent(EventKind.Quote, instrument, bid, lots, ask, lots, 0, 0);
-    this.guest.rf_on_market();
-    this.drain();
+    this.market(instrument, EventKind.Quote);
   }
 
   /** A Trade print (no matching in this fake). */
@@ -147,7 +153,18 @@ export class FakeHost {
     this.seq++;
     this.fireDueTimers(instrument);
     this.writeEvent(EventKind.Trade, instrument, price, lots, 0, 0, 0, aggressor);
-    this.guest.rf_on_market();
+    this.market(instrument, EventKind.Trade);
+  }
+
+  /** rf_on_market if subscribed, as the engine does: a subscribe applies from the next market event. */
+  private market(instrument: number, kind: number): void {
+    const mask = this.subscribed.get(instrument) ?? this.subscribedAll;
+    this.subscribed = new Map(this.nextSubscribed);
+    this.subscribedAll = this.nextSubscribedAll;
+    if ((mask & kind) !== 0) {
+      this.marketCallbacks++;
+      this.guest.rf_on_market();
+    }
     this.drain();
   }
 
@@ -387,6 +404,19 @@ export class FakeHost {
     return this.record("instrument_info", [instrument], HostStatus.Ok);
   }
 
+  private subscribe(instrument: number, kinds: number): number {
+    if (kinds < MarketData.None || kinds > MarketData.All) throw new Error(`bad_host_call: subscribe kinds ${kinds}`);
+    if (instrument === ALL_INSTRUMENTS) {
+      this.nextSubscribed.clear();
+      this.nextSubscribedAll = kinds;
+    } else if (instrument >>> 0 < KNOWN_INSTRUMENTS) {
+      this.nextSubscribed.set(instrument, kinds);
+    } else {
+      return this.record("subscribe", [instrument, kinds], HostStatus.UnknownInstrument);
+    }
+    return this.record("subscribe", [instrument, kinds], HostStatus.Ok);
+  }
+
   private abort(msgPtr: number, filePtr: number, line: number, col: number): never {
     throw new Error(`guest abort: ${this.asString(msgPtr)} at ${this.asString(filePtr)}:${line}:${col}`);
   }
@@ -414,6 +444,7 @@ export class FakeHost {
       log: (l, p, n) => this.log(l, p, n),
       param: (k, n, o) => this.param(k, n, o),
       instrument_info: (i, o) => this.instrumentInfo(i, o),
+      subscribe: (i, k) => this.subscribe(i, k),
       abort: (m, f, l, c) => this.abort(m, f, l, c),
     };
     const ns = Object.create(null) as Record<string, unknown>;
