@@ -83,13 +83,22 @@ export class AuditLog {
     // per byte) and is written into the scratch as the new head: 0.42 µs
     // against 0.78 µs for a Buffer digest plus two copies (node 20, 182-byte
     // input), and no external-memory garbage for the GC.
-    const len = encodeEntry(this.scratch, this.scratchView, HASH_BYTES, this.entries, e, strategy) - HASH_BYTES;
-    this.scratch.write(hash("sha256", this.hashView(len), "binary"), 0, HASH_BYTES, "latin1");
+    const scratch = this.scratch;
+    const len = encodeEntry(scratch, this.scratchView, HASH_BYTES, this.entries, e, strategy) - HASH_BYTES;
+    const digest = hash("sha256", this.hashView(len), "latin1");
+    const buf = this.buf;
     const start = this.used + 4;
     this.view.setUint32(this.used, len, true);
-    this.buf.set(this.entryView(len), start);
-    this.buf.set(this.head, start + len);
-    this.used = start + len + HASH_BYTES;
+    buf.set(this.entryView(len), start);
+    // The digest's 32 chars are its bytes: written as the new head and as
+    // the frame's hash in one loop (two native Buffer calls cost more).
+    const end = start + len;
+    for (let k = 0; k < HASH_BYTES; k++) {
+      const c = digest.charCodeAt(k);
+      scratch[k] = c;
+      buf[end + k] = c;
+    }
+    this.used = end + HASH_BYTES;
     this.entries++;
   }
 
