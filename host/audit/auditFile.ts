@@ -1,34 +1,35 @@
 import { createHash } from "node:crypto";
 import { decodeEntry, MIN_ENTRY_BYTES } from "./auditEncoding.ts";
 import {
-  AUDIT_FILE_HEADER_BYTES, AUDIT_FORMAT_VERSION, AUDIT_MAGIC, AUDIT_MAGIC_BYTES, FRAME_OVERHEAD_BYTES, HASH_BYTES,
-  MAX_ENTRY_BYTES, MAX_LABEL_BYTES,
+  AUDIT_FILE_HEADER_BYTES, AUDIT_FORMAT_V1, AUDIT_FORMAT_VERSION, AUDIT_MAGIC, AUDIT_MAGIC_BYTES, FRAME_PREFIX_BYTES, HASH_BYTES,
+  MAX_BLOCK_ENTRIES, MAX_ENTRY_BYTES, MAX_LABEL_BYTES, V1_FRAME_OVERHEAD_BYTES,
 } from "./auditFormat.ts";
 import { genesisHash, type AuditLog } from "./auditLog.ts";
 
-/** Writes several chains (e.g. the run chain, then one per strategy) into one file (auditFormat.ts). Allocates the result. */
+/** Writes several chains (e.g. the run chain, then one per strategy) into one format-2 file (auditFormat.ts). Allocates the result. */
 export function encodeAuditFile(logs: readonly AuditLog[]): Uint8Array {
+  const blocks = logs.map((log) => log.blockBytes());
   let size = AUDIT_FILE_HEADER_BYTES;
-  for (const log of logs) size += 4 + log.labelUtf8().length + 4 + log.framedEntries().length + HASH_BYTES;
+  logs.forEach((log, i) => (size += 4 + log.labelUtf8().length + 4 + 4 + blocks[i].length + HASH_BYTES));
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out.set(Buffer.from(AUDIT_MAGIC, "ascii"), 0);
   view.setUint32(AUDIT_MAGIC_BYTES, AUDIT_FORMAT_VERSION, true);
   view.setUint32(AUDIT_MAGIC_BYTES + 4, logs.length, true);
   let p = AUDIT_FILE_HEADER_BYTES;
-  for (const log of logs) {
+  logs.forEach((log, i) => {
     const label = log.labelUtf8();
     view.setUint32(p, label.length, true);
     out.set(label, p + 4);
     p += 4 + label.length;
     view.setUint32(p, log.count, true);
-    p += 4;
-    const framed = log.framedEntries();
-    out.set(framed, p);
-    p += framed.length;
+    view.setUint32(p + 4, log.blockEntries, true);
+    p += 8;
+    out.set(blocks[i], p);
+    p += blocks[i].length;
     out.set(log.headHash(), p);
     p += HASH_BYTES;
-  }
+  });
   return out;
 }
 
@@ -38,8 +39,8 @@ export interface AuditChainSummary {
   readonly headHex: string;
 }
 
-/** Which part of the file broke: the file header or trailer, a chain's header, an entry, a chain's stored head. */
-export type AuditPart = "file" | "chainHeader" | "entry" | "head";
+/** Which part of the file broke: the file header or trailer, a chain's header, an entry, a block's hash (format 2), a chain's stored head. */
+export type AuditPart = "file" | "chainHeader" | "entry" | "block" | "head";
 
 export interface AuditBreak {
   readonly part: AuditPart;
@@ -49,14 +50,19 @@ export interface AuditBreak {
   readonly chainIndex: number;
   /**
    * Entry index in the chain (0-based); -1 for the chain's header (or the
-   * file's); the chain's entry count for its stored head hash.
+   * file's); the first entry of the block for a block; the chain's entry
+   * count for its stored head hash.
    */
   readonly index: number;
+  /** For a block: its last entry (the block is entries index..through). */
+  readonly through?: number;
   readonly reason: string;
 }
 
 export interface AuditVerifyResult {
   readonly ok: boolean;
+  /** The file's format version (0 when the header itself is unreadable). */
+  readonly formatVersion: number;
   /** Every chain that verified, in file order (all of them when ok). */
   readonly chains: AuditChainSummary[];
   /** The first place, in file order, where the file stops being a valid chain. */
@@ -75,79 +81,141 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** A chain body that did not verify: where and why (filled in with the chain's label and index by the caller). */
+type ChainFault = { part: "entry" | "block" | "head"; index: number; through?: number; reason: string };
+
 /**
- * Checks every chain in an audit file. Never throws: anything wrong with the
- * bytes — changed, removed, reordered, inserted or truncated — comes back as
- * ok=false with the first broken place named (chain, entry index, reason).
- * Checks per entry, in order: framing fits the file; the stored sequence
- * number equals its position; sha256(previous hash || entry) equals the
- * stored hash; the entry decodes. Then the stored head hash, and finally
- * that nothing follows the last chain.
+ * Checks every chain in an audit file, format 2 or 1. Never throws:
+ * anything wrong with the bytes — changed, removed, reordered, inserted or
+ * truncated — comes back as ok=false with the first broken place named.
+ * Per entry, in order: its frame fits the file; its stored sequence number
+ * equals its position; it decodes. Per block (format 2) or entry (format
+ * 1): sha256(previous hash || its bytes) equals the stored hash. Then the
+ * chain's stored head, and finally that nothing follows the last chain.
  */
 export function verifyAuditBytes(bytes: Uint8Array): AuditVerifyResult {
   const chains: AuditChainSummary[] = [];
-  const broken = (chain: string, chainIndex: number, index: number, reason: string): AuditVerifyResult => {
-    const part: AuditPart = chainIndex < 0 ? "file" : index < 0 ? "chainHeader" : index === entryCount ? "head" : "entry";
-    return { ok: false, chains, firstBroken: { part, chain, chainIndex, index, reason } };
-  };
-  let entryCount = -2;
+  let formatVersion = 0;
+  const brokenFile = (reason: string): AuditVerifyResult => ({ ok: false, formatVersion, chains, firstBroken: { part: "file", chain: "", chainIndex: -1, index: -1, reason } });
   const size = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   if (size < AUDIT_FILE_HEADER_BYTES) {
     if (size >= AUDIT_MAGIC_BYTES && Buffer.from(bytes.subarray(0, AUDIT_MAGIC_BYTES)).toString("latin1") !== AUDIT_MAGIC) {
-      return broken("", -1, -1, "not a ringfence audit file (bad magic)");
+      return brokenFile("not a ringfence audit file (bad magic)");
     }
-    return broken("", -1, -1, `truncated: ${size} bytes, shorter than the ${AUDIT_FILE_HEADER_BYTES}-byte file header`);
+    return brokenFile(`truncated: ${size} bytes, shorter than the ${AUDIT_FILE_HEADER_BYTES}-byte file header`);
   }
   if (Buffer.from(bytes.subarray(0, AUDIT_MAGIC_BYTES)).toString("latin1") !== AUDIT_MAGIC) {
-    return broken("", -1, -1, "not a ringfence audit file (bad magic)");
+    return brokenFile("not a ringfence audit file (bad magic)");
   }
   const version = view.getUint32(AUDIT_MAGIC_BYTES, true);
-  if (version !== AUDIT_FORMAT_VERSION) return broken("", -1, -1, `unsupported format version ${version} (this build reads ${AUDIT_FORMAT_VERSION})`);
+  if (version !== AUDIT_FORMAT_VERSION && version !== AUDIT_FORMAT_V1) {
+    return brokenFile(`unsupported format version ${version} (this build reads ${AUDIT_FORMAT_V1} and ${AUDIT_FORMAT_VERSION})`);
+  }
+  formatVersion = version;
   const chainCount = view.getUint32(AUDIT_MAGIC_BYTES + 4, true);
+  const headerBytes = version === AUDIT_FORMAT_V1 ? 4 : 8; // entryCount (, blockEntries)
 
   let p = AUDIT_FILE_HEADER_BYTES;
   for (let c = 0; c < chainCount; c++) {
+    const broken = (chain: string, f: ChainFault | { part: "chainHeader"; index: -1; reason: string }): AuditVerifyResult =>
+      ({ ok: false, formatVersion, chains, firstBroken: { chain, chainIndex: c, ...f } });
     const fallbackName = `#${c}`;
-    entryCount = -2;
-    if (p + 4 > size) return broken(fallbackName, c, -1, "truncated: file ends inside the chain header");
+    if (p + 4 > size) return broken(fallbackName, { part: "chainHeader", index: -1, reason: "truncated: file ends inside the chain header" });
     const labelLen = view.getUint32(p, true);
-    if (labelLen > MAX_LABEL_BYTES) return broken(fallbackName, c, -1, `label length ${labelLen} is over the ${MAX_LABEL_BYTES}-byte limit`);
-    if (p + 4 + labelLen + 4 > size) return broken(fallbackName, c, -1, "truncated: file ends inside the chain header");
+    if (labelLen > MAX_LABEL_BYTES) return broken(fallbackName, { part: "chainHeader", index: -1, reason: `label length ${labelLen} is over the ${MAX_LABEL_BYTES}-byte limit` });
+    if (p + 4 + labelLen + headerBytes > size) return broken(fallbackName, { part: "chainHeader", index: -1, reason: "truncated: file ends inside the chain header" });
     const labelBytes = bytes.subarray(p + 4, p + 4 + labelLen);
     const label = utf8Lenient.decode(labelBytes);
     p += 4 + labelLen;
-    entryCount = view.getUint32(p, true);
-    p += 4;
-    let prev: Uint8Array = genesisHash(labelBytes);
-    for (let k = 0; k < entryCount; k++) {
-      if (p + 4 > size) return broken(label, c, k, "truncated: file ends before this entry");
-      const len = view.getUint32(p, true);
-      if (len < MIN_ENTRY_BYTES || len > MAX_ENTRY_BYTES) {
-        return broken(label, c, k, `entry length ${len} is outside ${MIN_ENTRY_BYTES}..${MAX_ENTRY_BYTES}`);
+    const entryCount = view.getUint32(p, true);
+    let blockEntries = 1;
+    if (version !== AUDIT_FORMAT_V1) {
+      blockEntries = view.getUint32(p + 4, true);
+      if (blockEntries < 1 || blockEntries > MAX_BLOCK_ENTRIES) {
+        return broken(label, { part: "chainHeader", index: -1, reason: `block size ${blockEntries} is outside 1..${MAX_BLOCK_ENTRIES}` });
       }
-      if (p + FRAME_OVERHEAD_BYTES + len > size) return broken(label, c, k, "truncated: file ends inside this entry");
-      const entry = bytes.subarray(p + 4, p + 4 + len);
-      const stored = bytes.subarray(p + 4 + len, p + FRAME_OVERHEAD_BYTES + len);
-      const seq = view.getInt32(p + 8, true) * 4294967296 + view.getUint32(p + 4, true);
-      if (seq !== k) return broken(label, c, k, `sequence number ${seq} where ${k} belongs (entry removed, reordered, inserted or changed)`);
-      const h = createHash("sha256").update(prev).update(entry).digest();
-      if (!sameBytes(h, stored)) return broken(label, c, k, "hash mismatch (this entry, its stored hash, or the label changed)");
-      const decoded = decodeEntry(entry);
-      if (typeof decoded === "string") return broken(label, c, k, `malformed entry: ${decoded}`);
-      prev = h;
-      p += FRAME_OVERHEAD_BYTES + len;
     }
-    if (p + HASH_BYTES > size) return broken(label, c, entryCount, "truncated: file ends inside the head hash");
-    if (!sameBytes(prev, bytes.subarray(p, p + HASH_BYTES))) {
-      return broken(label, c, entryCount, "stored head hash does not match the chain (entries removed from the end, label or head changed)");
+    p += headerBytes;
+    const walked = version === AUDIT_FORMAT_V1
+      ? walkV1Chain(bytes, view, p, entryCount, genesisHash(labelBytes, AUDIT_FORMAT_V1))
+      : walkV2Chain(bytes, view, p, entryCount, blockEntries, genesisHash(labelBytes, AUDIT_FORMAT_VERSION, blockEntries));
+    if ("part" in walked) return broken(label, walked);
+    p = walked.end;
+    chains.push({ label, entries: entryCount, headHex: walked.headHex });
+  }
+  if (p !== size) return brokenFile(`${size - p} unexpected bytes after the last chain (chain count changed, or data appended)`);
+  return { ok: true, formatVersion, chains };
+}
+
+/** Checks one entry's frame at p (whose entry is `k`); returns its length, or a fault. */
+function checkFrame(bytes: Uint8Array, view: DataView, p: number, k: number, trailer: number): number | ChainFault {
+  const size = bytes.length;
+  if (p + FRAME_PREFIX_BYTES > size) return { part: "entry", index: k, reason: "truncated: file ends before this entry" };
+  const len = view.getUint32(p, true);
+  if (len < MIN_ENTRY_BYTES || len > MAX_ENTRY_BYTES) return { part: "entry", index: k, reason: `entry length ${len} is outside ${MIN_ENTRY_BYTES}..${MAX_ENTRY_BYTES}` };
+  if (p + FRAME_PREFIX_BYTES + len + trailer > size) return { part: "entry", index: k, reason: "truncated: file ends inside this entry" };
+  const seq = view.getInt32(p + FRAME_PREFIX_BYTES + 4, true) * 4294967296 + view.getUint32(p + FRAME_PREFIX_BYTES, true);
+  if (seq !== k) return { part: "entry", index: k, reason: `sequence number ${seq} where ${k} belongs (entry removed, reordered, inserted or changed)` };
+  return len;
+}
+
+function checkDecodes(entry: Uint8Array, k: number): ChainFault | null {
+  const decoded = decodeEntry(entry);
+  return typeof decoded === "string" ? { part: "entry", index: k, reason: `malformed entry: ${decoded}` } : null;
+}
+
+function checkHead(bytes: Uint8Array, p: number, entryCount: number, head: Uint8Array): { end: number; headHex: string } | ChainFault {
+  if (p + HASH_BYTES > bytes.length) return { part: "head", index: entryCount, reason: "truncated: file ends inside the head hash" };
+  if (!sameBytes(head, bytes.subarray(p, p + HASH_BYTES))) {
+    return { part: "head", index: entryCount, reason: "stored head hash does not match the chain (entries removed from the end, label or head changed)" };
+  }
+  return { end: p + HASH_BYTES, headHex: hex(head) };
+}
+
+/** Format 2: blocks of blockEntries frames, each followed by sha256(previous || its frames). */
+function walkV2Chain(bytes: Uint8Array, view: DataView, start: number, entryCount: number, blockEntries: number, genesis: Uint8Array): { end: number; headHex: string } | ChainFault {
+  let prev: Uint8Array = genesis;
+  let p = start;
+  for (let first = 0; first < entryCount; first += blockEntries) {
+    const last = Math.min(first + blockEntries, entryCount) - 1;
+    const blockStart = p;
+    for (let k = first; k <= last; k++) {
+      const len = checkFrame(bytes, view, p, k, 0);
+      if (typeof len !== "number") return len;
+      const bad = checkDecodes(bytes.subarray(p + FRAME_PREFIX_BYTES, p + FRAME_PREFIX_BYTES + len), k);
+      if (bad !== null) return bad;
+      p += FRAME_PREFIX_BYTES + len;
     }
+    const range = { part: "block" as const, index: first, through: last };
+    if (p + HASH_BYTES > bytes.length) return { ...range, reason: "truncated: file ends inside this block's hash" };
+    const h = createHash("sha256").update(prev).update(bytes.subarray(blockStart, p)).digest();
+    if (!sameBytes(h, bytes.subarray(p, p + HASH_BYTES))) {
+      return { ...range, reason: `hash mismatch (an entry of ${first}..${last}, the block's stored hash, or the label changed)` };
+    }
+    prev = h;
     p += HASH_BYTES;
-    chains.push({ label, entries: entryCount, headHex: hex(prev) });
   }
-  if (p !== size) {
-    return broken("", -1, -1, `${size - p} unexpected bytes after the last chain (chain count changed, or data appended)`);
+  return checkHead(bytes, p, entryCount, prev);
+}
+
+/** Format 1: each frame carries sha256(previous || entry). */
+function walkV1Chain(bytes: Uint8Array, view: DataView, start: number, entryCount: number, genesis: Uint8Array): { end: number; headHex: string } | ChainFault {
+  let prev: Uint8Array = genesis;
+  let p = start;
+  for (let k = 0; k < entryCount; k++) {
+    const len = checkFrame(bytes, view, p, k, HASH_BYTES);
+    if (typeof len !== "number") return len;
+    const entry = bytes.subarray(p + FRAME_PREFIX_BYTES, p + FRAME_PREFIX_BYTES + len);
+    const h = createHash("sha256").update(prev).update(entry).digest();
+    if (!sameBytes(h, bytes.subarray(p + FRAME_PREFIX_BYTES + len, p + V1_FRAME_OVERHEAD_BYTES + len))) {
+      return { part: "entry", index: k, reason: "hash mismatch (this entry, its stored hash, or the label changed)" };
+    }
+    const bad = checkDecodes(entry, k);
+    if (bad !== null) return bad;
+    prev = h;
+    p += V1_FRAME_OVERHEAD_BYTES + len;
   }
-  return { ok: true, chains };
+  return checkHead(bytes, p, entryCount, prev);
 }

@@ -7,7 +7,6 @@
 import { HOST_CALLS } from "../abi/callTable.ts";
 import { decodeEntry, type DecodedAuditEntry } from "../audit/auditEncoding.ts";
 import { encodeAuditFile, verifyAuditBytes } from "../audit/auditFile.ts";
-import { HASH_BYTES } from "../audit/auditFormat.ts";
 import type { AuditLog } from "../audit/auditLog.ts";
 import type { StrategyReport } from "../engine/strategyRunner.ts";
 import { FaultKind, FaultMessage } from "../sandbox/faults.ts";
@@ -160,22 +159,20 @@ export function checkAudit(wr: WitnessedRun): Violation[] {
   return out;
 }
 
-/** Every entry of a chain, decoded from its framed bytes (auditFormat.ts: length u32 | entry | hash). */
+/** Every entry of a chain, decoded from the log's own bytes. */
 function decodeAll(log: AuditLog, bad: (m: string) => void): DecodedAuditEntry[] {
-  const framed = log.framedEntries();
-  const view = new DataView(framed.buffer, framed.byteOffset, framed.byteLength);
   const out: DecodedAuditEntry[] = [];
-  let p = 0;
-  while (p < framed.length) {
-    const len = view.getUint32(p, true);
-    const d = decodeEntry(framed.subarray(p + 4, p + 4 + len));
+  let failed = false;
+  log.visitEntries(0, (entry) => {
+    if (failed) return;
+    const d = decodeEntry(entry);
     if (typeof d === "string") {
       bad(`${log.label}: entry ${out.length} does not decode: ${d}`);
-      break;
+      failed = true;
+      return;
     }
     out.push(d);
-    p += 4 + len + HASH_BYTES;
-  }
+  });
   return out;
 }
 

@@ -2,7 +2,7 @@
  * `ringfence audit verify FILE [--json]`: checks every hash chain in an
  * audit file written by `backtest --audit FILE`.
  *   exit 0  every chain holds; one summary line per chain
- *   exit 1  the first broken entry named in one line (or the file is
+ *   exit 1  the first broken entry (or block of entries) named in one line (or the file is
  *           missing, a directory, empty, or not an audit file)
  *   exit 2  usage
  */
@@ -22,6 +22,7 @@ function where(b: AuditBreak): string {
     case "file": return "";
     case "chainHeader": return `${chain} header: `;
     case "entry": return `${chain} entry ${b.index}: `;
+    case "block": return `${chain} entries ${b.index}..${b.through}: `;
     case "head": return `${chain} head hash: `;
   }
 }

@@ -23,7 +23,6 @@
 import { EVENT_RECORD_WORDS, EventWord } from "../../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../../abi/codes.ts";
 import { decodeEntry } from "../../audit/auditEncoding.ts";
-import { FRAME_OVERHEAD_BYTES } from "../../audit/auditFormat.ts";
 import type { StrategySpec } from "../../engine/strategyRunner.ts";
 import { SYNTHETIC_MAX_EVENTS, SyntheticFeed } from "../../feed/synthetic.ts";
 import { percentiles } from "../../live/telemetry.ts";
@@ -80,7 +79,8 @@ export class LiveDeployment {
   private readonly startedAtMs: number;
   private readonly timer: NodeJS.Timeout;
   private ticks = 0;
-  private auditOffset = 0;
+  /** Entries of the host chain already handed to the store. */
+  private auditFlushed = 0;
   private auditFlush: Promise<void> = Promise.resolve();
   private markTicks = 0;
   private haltAt = -1;
@@ -189,20 +189,15 @@ export class LiveDeployment {
 
   /** Copies the supervisor's new audit entries to the store (serialized: one flush at a time). */
   private flushAudit(): Promise<void> {
-    // Only the bytes not flushed yet (a flush must not re-read the whole log).
-    const framed = this.sup.audit.framedFrom(this.auditOffset);
+    // Only the entries not flushed yet (a flush must not re-read the whole log).
     const batch: Parameters<AuditSink>[0] = [];
-    const view = new DataView(framed.buffer, framed.byteOffset, framed.byteLength);
-    let p = 0;
-    while (p + 4 <= framed.length) {
-      const len = view.getUint32(p, true);
-      const d = decodeEntry(framed.subarray(p + 4, p + 4 + len));
-      p += FRAME_OVERHEAD_BYTES + len;
-      if (typeof d === "string") continue; // cannot happen: the supervisor's own encoding
+    this.sup.audit.visitEntries(this.auditFlushed, (bytes) => {
+      const d = decodeEntry(bytes);
+      if (typeof d === "string") return; // cannot happen: the supervisor's own encoding
       const { seq: _seq, ...entry } = d;
       batch.push({ ...entry, args: [...entry.args] });
-    }
-    this.auditOffset += p;
+    });
+    this.auditFlushed = this.sup.audit.count;
     if (batch.length === 0) return this.auditFlush;
     this.auditFlush = this.auditFlush.then(() => this.o.audit(batch)).catch(() => undefined);
     return this.auditFlush;

@@ -1,7 +1,9 @@
 /**
  * Hash-chained audit chains kept in LMDB (layout in schema.ts): the same
- * entry encoding and hash scheme as host/audit, so any chain can be
- * exported as an audit file and checked with `ringfence audit verify`.
+ * entry encoding as host/audit, hashed per entry (audit format 1: each
+ * append is its own transaction, so there is no block to wait for), so any
+ * chain can be exported as an audit file and checked with `ringfence audit
+ * verify`, which reads both formats.
  *
  * Appends happen only inside a write transaction (ServiceStore.commit): the
  * head is read and the entry and the new head written in the same
@@ -15,7 +17,7 @@ import type { Database } from "lmdb";
 import { decodeEntry, encodedEntryBytes, encodeEntry, type AuditEntry, type DecodedAuditEntry } from "../../audit/auditEncoding.ts";
 import { verifyAuditBytes, type AuditVerifyResult } from "../../audit/auditFile.ts";
 import {
-  AUDIT_FILE_HEADER_BYTES, AUDIT_FORMAT_VERSION, AUDIT_MAGIC, AUDIT_MAGIC_BYTES, FRAME_OVERHEAD_BYTES, HASH_BYTES, MAX_LABEL_BYTES,
+  AUDIT_FILE_HEADER_BYTES, AUDIT_FORMAT_V1, AUDIT_MAGIC, AUDIT_MAGIC_BYTES, HASH_BYTES, MAX_LABEL_BYTES, V1_FRAME_OVERHEAD_BYTES,
 } from "../../audit/auditFormat.ts";
 import { genesisHash } from "../../audit/auditLog.ts";
 
@@ -56,7 +58,7 @@ export class AuditChainStore {
     if (Buffer.byteLength(chain, "utf8") > MAX_LABEL_BYTES) throw new RangeError(`audit chain label is over ${MAX_LABEL_BYTES} bytes`);
     const current = this.heads.get(chain);
     const seq = current?.count ?? 0;
-    const prev = current === undefined ? genesisHash(Buffer.from(chain, "utf8")) : Buffer.from(current.head);
+    const prev = current === undefined ? genesisHash(Buffer.from(chain, "utf8"), AUDIT_FORMAT_V1) : Buffer.from(current.head);
     const entry = Buffer.alloc(encodedEntryBytes(e));
     encodeEntry(entry, new DataView(entry.buffer, entry.byteOffset, entry.byteLength), 0, seq, e, strategy);
     const hash = createHash("sha256").update(prev).update(entry).digest();
@@ -68,7 +70,7 @@ export class AuditChainStore {
   head(chain: string): { count: number; headHex: string } {
     const h = this.heads.get(chain);
     return h === undefined
-      ? { count: 0, headHex: genesisHash(Buffer.from(chain, "utf8")).toString("hex") }
+      ? { count: 0, headHex: genesisHash(Buffer.from(chain, "utf8"), AUDIT_FORMAT_V1).toString("hex") }
       : { count: h.count, headHex: Buffer.from(h.head).toString("hex") };
   }
 
@@ -89,10 +91,10 @@ export class AuditChainStore {
     const frames: ChainEntry[] = [];
     for (const { value } of this.entries.getRange({ start: [chain, 0], end: [chain, count] })) frames.push(value);
     let size = AUDIT_FILE_HEADER_BYTES + 4 + label.length + 4 + HASH_BYTES;
-    for (const f of frames) size += FRAME_OVERHEAD_BYTES + f.entry.length;
+    for (const f of frames) size += V1_FRAME_OVERHEAD_BYTES + f.entry.length;
     const out = Buffer.alloc(size);
     out.write(AUDIT_MAGIC, 0, "ascii");
-    out.writeUInt32LE(AUDIT_FORMAT_VERSION, AUDIT_MAGIC_BYTES);
+    out.writeUInt32LE(AUDIT_FORMAT_V1, AUDIT_MAGIC_BYTES);
     out.writeUInt32LE(1, AUDIT_MAGIC_BYTES + 4);
     let p = AUDIT_FILE_HEADER_BYTES;
     out.writeUInt32LE(label.length, p);
@@ -105,9 +107,9 @@ export class AuditChainStore {
       out.writeUInt32LE(f.entry.length, p);
       out.set(f.entry, p + 4);
       out.set(f.hash, p + 4 + f.entry.length);
-      p += FRAME_OVERHEAD_BYTES + f.entry.length;
+      p += V1_FRAME_OVERHEAD_BYTES + f.entry.length;
     }
-    out.set(h === undefined ? genesisHash(label) : h.head, p);
+    out.set(h === undefined ? genesisHash(label, AUDIT_FORMAT_V1) : h.head, p);
     return out.subarray(0, p + HASH_BYTES);
   }
 

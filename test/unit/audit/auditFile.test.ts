@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { readAuditChains } from "../../../host/audit/auditChains.ts";
 import { encodeAuditFile, verifyAuditBytes, type AuditBreak } from "../../../host/audit/auditFile.ts";
 import { AuditLog } from "../../../host/audit/auditLog.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
@@ -20,9 +22,12 @@ function expectedAt(role: ByteRole): Partial<AuditBreak> {
     case "labelLength":
     case "label":
     case "entryCount":
+    case "blockEntries":
       return { part: "chainHeader", chainIndex: role.chainIndex };
     case "frame":
       return { part: "entry", chainIndex: role.chainIndex, index: role.index };
+    case "blockHash":
+      return { part: "block", chainIndex: role.chainIndex, index: role.index, through: role.through };
     case "head":
       return { part: "head", chainIndex: role.chainIndex, index: role.index };
   }
@@ -36,6 +41,7 @@ describe("audit file: a good file", () => {
     expect(r.firstBroken).toBeUndefined();
     expect(r.chains).toEqual(logs.map((l) => ({ label: l.label, entries: l.count, headHex: l.headHex })));
     expect(r.chains.map((c) => c.entries)).toEqual([24, 12, 12, 0]);
+    expect(r.formatVersion).toBe(2);
   });
 
   it("encoding is deterministic: the same appends give the same bytes", () => {
@@ -44,12 +50,12 @@ describe("audit file: a good file", () => {
   });
 
   it("a file with no chains is valid (and says so)", () => {
-    expect(verifyAuditBytes(encodeAuditFile([]))).toEqual({ ok: true, chains: [] });
+    expect(verifyAuditBytes(encodeAuditFile([]))).toEqual({ ok: true, formatVersion: 2, chains: [] });
   });
 });
 
-describe("audit file: tampering is detected at the first broken entry", () => {
-  it("flipping any byte anywhere is caught, and reported at that byte's entry", () => {
+describe("audit file: tampering is detected at the first broken entry or block", () => {
+  it("flipping any byte anywhere is caught, and reported at that byte's entry or the block that holds it", () => {
     const seed = testSeed("auditFile.flip");
     const rand = prng(seed);
     const bytes = encodeAuditFile(sampleLogs(seed, 6));
@@ -72,25 +78,34 @@ describe("audit file: tampering is detected at the first broken entry", () => {
           break; // any report will do: the chain list no longer matches the bytes
         case "labelLength":
         case "entryCount":
+        case "blockEntries":
           expect(b.chainIndex, where).toBe(role.chainIndex);
           break;
         case "label": {
-          // The label feeds the genesis hash: the chain breaks at its first entry (or its head when empty).
+          // The label feeds the genesis hash: the chain breaks at its first block (or its head when empty).
           const n = parseFile(bytes).chains[role.chainIndex].frames.length;
-          expect(b, where).toMatchObject(n > 0 ? { part: "entry", chainIndex: role.chainIndex, index: 0 } : { part: "head", chainIndex: role.chainIndex });
+          expect(b, where).toMatchObject(n > 0 ? { part: "block", chainIndex: role.chainIndex, index: 0 } : { part: "head", chainIndex: role.chainIndex });
           break;
         }
+        case "frame":
+          // What the entry's own bytes show (framing, sequence number, encoding) is named at the
+          // entry; anything else fails the hash of the block that holds it.
+          if (b.part === "entry") expect(b, where).toMatchObject({ chainIndex: role.chainIndex, index: role.index });
+          else expect(b, where).toMatchObject({ part: "block", chainIndex: role.chainIndex, index: role.first, through: role.through });
+          break;
         default:
           expect(b, where).toMatchObject(expectedAt(role));
       }
     }
-    expect([...seen].sort()).toEqual(["chainCount", "entryCount", "file", "frame", "head", "label", "labelLength"]);
+    expect([...seen].sort()).toEqual(["blockEntries", "blockHash", "chainCount", "entryCount", "file", "frame", "head", "label", "labelLength"]);
   });
 
   it("a removed entry is named, whether or not the count was fixed up", () => {
     const seed = testSeed("auditFile.remove");
-    const f = parseFile(encodeAuditFile(sampleLogs(seed)));
-    for (const [c, k] of [[0, 0], [0, 10], [1, 5], [2, 11]] as const) {
+    const f = parseFile(encodeAuditFile(sampleLogs(seed, 13)));
+    // In blocks of 4, chain 0 has 26 entries (its last block holds 24 and 25) and chains 1 and 2
+    // have 13 (entry 12 is alone in the last block).
+    for (const [c, k] of [[0, 0], [0, 10], [0, 25], [1, 5], [1, 12], [2, 12]] as const) {
       const g = parseFile(writeFile(f));
       const n = g.chains[c].frames.length;
       g.chains[c].frames.splice(k, 1);
@@ -100,8 +115,14 @@ describe("audit file: tampering is detected at the first broken entry", () => {
         expect(fixed).toMatchObject({ part: "entry", chainIndex: c, index: k });
         expect(fixed.reason).toMatch(/sequence number \d+ where \d+ belongs/);
         expect(stale).toMatchObject({ part: "entry", chainIndex: c, index: k });
+      } else if ((n - 1) % g.chains[c].blockEntries !== 0) {
+        // The last one, from a block that keeps other entries: that block's hash no longer matches.
+        const first = (n - 1) - ((n - 1) % g.chains[c].blockEntries);
+        expect(fixed).toMatchObject({ part: "block", chainIndex: c, index: first, through: n - 2 });
+        expect(stale).toMatchObject({ chainIndex: c, index: n - 1 });
       } else {
-        expect(fixed).toMatchObject({ part: "head", chainIndex: c, index: n - 1 }); // the last one: the stored head no longer matches
+        // The last one, alone in its block: the block goes, and the stored head no longer matches.
+        expect(fixed).toMatchObject({ part: "head", chainIndex: c, index: n - 1 });
         expect(stale).toMatchObject({ chainIndex: c, index: n - 1 });
       }
     }
@@ -136,17 +157,26 @@ describe("audit file: tampering is detected at the first broken entry", () => {
       g.chains[c].frames.splice(at, 0, src);
       const b = expectBroken(writeFile(g));
       expect(b.chainIndex).toBe(c);
-      // A copy of entry `at` put just before itself leaves position `at` intact: the break is one later.
-      expect(b.index).toBe(from === c && j === at ? at + 1 : at);
+      // A copy with the sequence number of position `at` (entry `at` itself, or that entry of
+      // another chain) passes the entry checks there: the break is the next position's sequence
+      // number, or the hash of the block that holds `at` when that block ends first.
+      const sameSeq = j === at;
+      if (b.part === "block") {
+        expect(sameSeq).toBe(true);
+        expect(b.index).toBeLessThanOrEqual(at);
+        expect(b.through).toBeGreaterThanOrEqual(at);
+      } else {
+        expect(b.index).toBe(sameSeq ? at + 1 : at);
+      }
     }
   });
 
   it("an entry replaced by another chain's entry with the same sequence number fails its hash", () => {
     const f = parseFile(encodeAuditFile(sampleLogs(testSeed("auditFile.swapChains"))));
-    f.chains[2].frames[3] = f.chains[1].frames[3];
+    f.chains[2].frames[2] = f.chains[1].frames[2];
     const b = expectBroken(writeFile(f));
-    expect(b).toMatchObject({ part: "entry", chainIndex: 2, index: 3 });
-    expect(b.reason).toMatch(/hash mismatch/);
+    expect(b).toMatchObject({ part: "block", chainIndex: 2, index: 0, through: 3 });
+    expect(b.reason).toMatch(/hash mismatch \(an entry of 0\.\.3/);
   });
 
   it("truncation at every length is caught and named at the first missing byte", () => {
@@ -183,15 +213,72 @@ describe("audit file: not an audit file", () => {
     expect(expectBroken(Buffer.from("hello world\n")).reason).toBe("not a ringfence audit file (bad magic)");
     expect(expectBroken(Buffer.from('{"not":"an audit file"}')).reason).toBe("not a ringfence audit file (bad magic)");
     const good = encodeAuditFile([]);
-    const v2 = good.slice();
-    v2[8] = 2;
-    expect(expectBroken(v2).reason).toBe("unsupported format version 2 (this build reads 1)");
+    const v3 = good.slice();
+    v3[8] = 3;
+    expect(expectBroken(v3).reason).toBe("unsupported format version 3 (this build reads 1 and 2)");
     const seed = testSeed("auditFile.garbage");
     const rand = prng(seed);
     for (let k = 0; k < 200; k++) {
       const junk = new Uint8Array(randInt(rand, 0, 300)).map(() => randInt(rand, 0, 255));
       if (k % 2 === 0) junk.set(good.subarray(0, Math.min(12, junk.length))); // right magic and version, junk after
       expect(verifyAuditBytes(junk).ok).toBe(false);
+    }
+  });
+});
+
+describe("audit file: format 1 (one hash per entry) is still read", () => {
+  /** A format-1 file written by hand from sampleLogs' entries: entryHash_i = sha256(entryHash_{i-1} || entry_i). */
+  function v1File(seed: number): { bytes: Uint8Array; chains: { label: string; entries: number; headHex: string }[]; frameAt: number[][] } {
+    const logs = sampleLogs(seed, 6);
+    const parts: Uint8Array[] = [];
+    const u32 = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n, 0);
+      return b;
+    };
+    parts.push(Buffer.from("RFAUDIT1", "ascii"), u32(1), u32(logs.length));
+    let size = 16;
+    const chains = [];
+    const frameAt: number[][] = [];
+    for (const log of logs) {
+      const label = Buffer.from(log.label, "utf8");
+      parts.push(u32(label.length), label, u32(log.count));
+      size += 8 + label.length;
+      let prev: Uint8Array = createHash("sha256").update("ringfence-audit-v1\n").update(label).digest();
+      const starts: number[] = [];
+      log.visitEntries(0, (entry) => {
+        const e = Buffer.from(entry);
+        prev = createHash("sha256").update(prev).update(e).digest();
+        starts.push(size);
+        parts.push(u32(e.length), e, prev);
+        size += 4 + e.length + 32;
+      });
+      parts.push(prev);
+      size += 32;
+      frameAt.push(starts);
+      chains.push({ label: log.label, entries: log.count, headHex: Buffer.from(prev).toString("hex") });
+    }
+    const bytes = new Uint8Array(Buffer.concat(parts)); // a copy: Buffer.slice would not copy
+    if (bytes.length !== size) throw new Error(`v1File: ${bytes.length} bytes, counted ${size}`);
+    return { bytes, chains, frameAt };
+  }
+
+  it("verifies, reads its entries, and names the exact entry a changed byte is in", () => {
+    const seed = testSeed("auditFile.v1");
+    const { bytes, chains, frameAt } = v1File(seed);
+    const r = verifyAuditBytes(bytes);
+    expect(r).toMatchObject({ ok: true, formatVersion: 1, chains });
+    const read = readAuditChains(bytes);
+    expect(read.map((c) => [c.label, c.entries.length, c.headHex, c.formatVersion])).toEqual(chains.map((c) => [c.label, c.entries, c.headHex, 1]));
+    expect(read[1].entries.map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    const rand = prng(seed);
+    for (let trial = 0; trial < 40; trial++) {
+      const c = randInt(rand, 0, 2);
+      const k = randInt(rand, 0, frameAt[c].length - 1);
+      const bad = bytes.slice();
+      // A byte of entry k's payload past its sequence number.
+      bad[frameAt[c][k] + 4 + 8 + randInt(rand, 0, 20)] ^= randInt(rand, 1, 255);
+      expect(expectBroken(bad)).toMatchObject({ part: "entry", chainIndex: c, index: k });
     }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Test helpers: sample audit chains, and a small independent reader/writer of
- * the file layout (auditFormat.ts) so tests can remove, reorder and insert
- * entries the way an attacker would.
+ * the file layout (auditFormat.ts, format 2) so tests can remove, reorder
+ * and insert entries the way an attacker would.
  */
 import { AUDIT_FILE_HEADER_BYTES, HASH_BYTES } from "../../../host/audit/auditFormat.ts";
 import { AuditLog } from "../../../host/audit/auditLog.ts";
@@ -9,11 +9,15 @@ import { prng, randInt } from "../../support/seed.ts";
 
 const CALLS = ["submit_order", "cancel_order", "read_position", "log", "set_timer", "fault"];
 
-/** A run chain plus per-strategy chains (one empty), filled from a seeded PRNG. */
-export function sampleLogs(seed: number, entriesPerChain = 12): AuditLog[] {
+/**
+ * A run chain plus per-strategy chains (one empty), filled from a seeded
+ * PRNG. Blocks of 4 entries by default, so a few entries make several
+ * blocks (the runtime uses 64).
+ */
+export function sampleLogs(seed: number, entriesPerChain = 12, blockEntries = 4): AuditLog[] {
   const rand = prng(seed);
-  const run = new AuditLog("run");
-  const strategies = [new AuditLog("strategy:abc123"), new AuditLog("strategy:ünïcödé"), new AuditLog("strategy:empty")];
+  const run = new AuditLog("run", blockEntries);
+  const strategies = [new AuditLog("strategy:abc123", blockEntries), new AuditLog("strategy:ünïcödé", blockEntries), new AuditLog("strategy:empty", blockEntries)];
   for (let k = 0; k < entriesPerChain; k++) {
     for (let s = 0; s < 2; s++) {
       const call = CALLS[randInt(rand, 0, CALLS.length - 1)];
@@ -35,7 +39,11 @@ export function sampleLogs(seed: number, entriesPerChain = 12): AuditLog[] {
 
 export interface ParsedChain {
   labelBytes: Uint8Array;
-  frames: { entry: Uint8Array; hash: Uint8Array }[];
+  blockEntries: number;
+  /** Each entry's bytes. */
+  frames: Uint8Array[];
+  /** Each block's stored hash, in order. */
+  blockHashes: Uint8Array[];
   head: Uint8Array;
 }
 
@@ -44,7 +52,7 @@ export interface ParsedFile {
   chains: ParsedChain[];
 }
 
-/** Parses a well-formed file (throws on anything else: test input only). */
+/** Parses a well-formed format-2 file (throws on anything else: test input only). */
 export function parseFile(bytes: Uint8Array): ParsedFile {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const header = bytes.slice(0, AUDIT_FILE_HEADER_BYTES);
@@ -56,21 +64,33 @@ export function parseFile(bytes: Uint8Array): ParsedFile {
     const labelBytes = bytes.slice(p + 4, p + 4 + labelLen);
     p += 4 + labelLen;
     const n = v.getUint32(p, true);
-    p += 4;
+    const blockEntries = v.getUint32(p + 4, true);
+    p += 8;
     const frames = [];
+    const blockHashes = [];
     for (let k = 0; k < n; k++) {
       const len = v.getUint32(p, true);
-      frames.push({ entry: bytes.slice(p + 4, p + 4 + len), hash: bytes.slice(p + 4 + len, p + 4 + len + HASH_BYTES) });
-      p += 4 + len + HASH_BYTES;
+      frames.push(bytes.slice(p + 4, p + 4 + len));
+      p += 4 + len;
+      if ((k + 1) % blockEntries === 0 || k === n - 1) {
+        blockHashes.push(bytes.slice(p, p + HASH_BYTES));
+        p += HASH_BYTES;
+      }
     }
-    chains.push({ labelBytes, frames, head: bytes.slice(p, p + HASH_BYTES) });
+    chains.push({ labelBytes, blockEntries, frames, blockHashes, head: bytes.slice(p, p + HASH_BYTES) });
     p += HASH_BYTES;
   }
   if (p !== bytes.length) throw new Error("parseFile: trailing bytes");
   return { header, chains };
 }
 
-/** Writes a ParsedFile back; `entryCount` overrides let a test lie about (or fix up) a chain's count. */
+/**
+ * Writes a ParsedFile back, grouping the frames into blocks and giving block
+ * j the j-th stored hash (the last one again when there are more blocks
+ * than hashes), as an attacker who edits entries without recomputing
+ * hashes would; `entryCount` overrides let a test lie about (or fix up) a
+ * chain's count.
+ */
 export function writeFile(f: ParsedFile, entryCount: (c: number, actual: number) => number = (_c, n) => n): Uint8Array {
   const parts: Uint8Array[] = [f.header];
   const u32 = (n: number) => {
@@ -79,20 +99,32 @@ export function writeFile(f: ParsedFile, entryCount: (c: number, actual: number)
     return b;
   };
   f.chains.forEach((ch, c) => {
-    parts.push(u32(ch.labelBytes.length), ch.labelBytes, u32(entryCount(c, ch.frames.length)));
-    for (const fr of ch.frames) parts.push(u32(fr.entry.length), fr.entry, fr.hash);
+    parts.push(u32(ch.labelBytes.length), ch.labelBytes, u32(entryCount(c, ch.frames.length)), u32(ch.blockEntries));
+    const n = ch.frames.length;
+    for (let k = 0; k < n; k++) {
+      parts.push(u32(ch.frames[k].length), ch.frames[k]);
+      if ((k + 1) % ch.blockEntries === 0 || k === n - 1) {
+        const j = Math.floor(k / ch.blockEntries);
+        parts.push(ch.blockHashes[Math.min(j, ch.blockHashes.length - 1)] ?? new Uint8Array(HASH_BYTES));
+      }
+    }
     parts.push(ch.head);
   });
   return Buffer.concat(parts);
 }
 
 export interface ByteRole {
-  part: "file" | "chainCount" | "labelLength" | "label" | "entryCount" | "frame" | "head";
+  part: "file" | "chainCount" | "labelLength" | "label" | "entryCount" | "blockEntries" | "frame" | "blockHash" | "head";
   chainIndex: number;
+  /** The entry (frame), the block's first entry (blockHash), or the entry count (head). */
   index: number;
+  /** The block's last entry (frame, blockHash). */
+  through?: number;
+  /** The block's first entry (frame). */
+  first?: number;
 }
 
-/** What each byte of a well-formed file is, for checking where a flipped byte is reported. */
+/** What each byte of a well-formed format-2 file is, for checking where a flipped byte is reported. */
 export function byteRoles(bytes: Uint8Array): ByteRole[] {
   const f = parseFile(bytes);
   const roles: ByteRole[] = [];
@@ -105,8 +137,15 @@ export function byteRoles(bytes: Uint8Array): ByteRole[] {
     push(4, { part: "labelLength", chainIndex: c, index: -1 });
     push(ch.labelBytes.length, { part: "label", chainIndex: c, index: -1 });
     push(4, { part: "entryCount", chainIndex: c, index: -1 });
-    ch.frames.forEach((fr, k) => push(4 + fr.entry.length + HASH_BYTES, { part: "frame", chainIndex: c, index: k }));
-    push(HASH_BYTES, { part: "head", chainIndex: c, index: ch.frames.length });
+    push(4, { part: "blockEntries", chainIndex: c, index: -1 });
+    const n = ch.frames.length;
+    ch.frames.forEach((fr, k) => {
+      const first = k - (k % ch.blockEntries);
+      const through = Math.min(first + ch.blockEntries, n) - 1;
+      push(4 + fr.length, { part: "frame", chainIndex: c, index: k, first, through });
+      if (k === through) push(HASH_BYTES, { part: "blockHash", chainIndex: c, index: first, through });
+    });
+    push(HASH_BYTES, { part: "head", chainIndex: c, index: n });
   });
   return roles;
 }

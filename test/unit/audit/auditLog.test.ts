@@ -12,17 +12,46 @@ const sha256 = (...parts: (string | Uint8Array)[]) => {
   return h.digest();
 };
 
-/** Walks framedEntries() independently: (entry bytes, stored hash) pairs. */
-function frames(log: AuditLog): { entry: Uint8Array; hash: Uint8Array }[] {
-  const b = log.framedEntries();
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+};
+
+/**
+ * Walks blockBytes() independently (format 2): the blocks, each its
+ * entries' bytes, its frames as stored and its hash.
+ */
+function blocks(log: AuditLog): { entries: Uint8Array[]; frames: Uint8Array; hash: Uint8Array }[] {
+  const b = log.blockBytes();
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out = [];
   let p = 0;
-  while (p < b.length) {
-    const len = v.getUint32(p, true);
-    out.push({ entry: b.slice(p + 4, p + 4 + len), hash: b.slice(p + 4 + len, p + 4 + len + HASH_BYTES) });
-    p += 4 + len + HASH_BYTES;
+  let left = log.count;
+  while (left > 0) {
+    const n = Math.min(log.blockEntries, left);
+    const start = p;
+    const entries = [];
+    for (let k = 0; k < n; k++) {
+      const len = v.getUint32(p, true);
+      entries.push(b.slice(p + 4, p + 4 + len));
+      p += 4 + len;
+    }
+    out.push({ entries, frames: b.slice(start, p), hash: b.slice(p, p + HASH_BYTES) });
+    p += HASH_BYTES;
+    left -= n;
   }
+  expect(p).toBe(b.length);
+  return out;
+}
+
+/** Every entry's bytes, through visitEntries(from). */
+function visited(log: AuditLog, from = 0): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  log.visitEntries(from, (entry, index) => {
+    expect(index).toBe(from + out.length);
+    out.push(entry.slice());
+  });
   return out;
 }
 
@@ -33,26 +62,49 @@ function decoded(bytes: Uint8Array): DecodedAuditEntry {
 }
 
 describe("AuditLog", () => {
-  it("starts at genesis = sha256('ringfence-audit-v1\\n' + label)", () => {
+  it("starts at genesis = sha256('ringfence-audit-v2\\n' + blockEntries u32 + label)", () => {
     const log = new AuditLog("run");
     expect(log.count).toBe(0);
-    expect(log.headHex).toBe(sha256("ringfence-audit-v1\nrun").toString("hex"));
+    expect(log.headHex).toBe(sha256("ringfence-audit-v2\n", u32(64), "run").toString("hex"));
+    expect(new AuditLog("run", 4).headHex).toBe(sha256("ringfence-audit-v2\n", u32(4), "run").toString("hex"));
     expect(log.genesisHex).toBe(log.headHex);
     expect(new AuditLog("strategy:x").headHex).not.toBe(log.headHex);
+    expect(log.blockBytes().length).toBe(0);
   });
 
-  it("chains hash_i = sha256(hash_{i-1} || entry_i) and stores each hash", () => {
-    const [run] = sampleLogs(testSeed("auditLog.chain"));
-    let prev: Uint8Array = sha256("ringfence-audit-v1\nrun");
-    const fs = frames(run);
-    expect(fs.length).toBe(run.count);
-    fs.forEach((f, k) => {
-      const h = sha256(prev, f.entry);
-      expect(Buffer.from(f.hash).equals(h)).toBe(true);
-      expect(decoded(f.entry).seq).toBe(k);
-      prev = h;
-    });
-    expect(Buffer.from(prev).toString("hex")).toBe(run.headHex);
+  it("chains blocks: hash_j = sha256(hash_{j-1} || block j's frames), the last block sealed as it stands", () => {
+    const seed = testSeed("auditLog.chain");
+    for (const block of [1, 3, 64]) {
+      const [run] = sampleLogs(seed, 40, block);
+      let prev: Uint8Array = sha256("ringfence-audit-v2\n", u32(block), "run");
+      const bs = blocks(run);
+      expect(bs.length).toBe(Math.ceil(run.count / block));
+      let k = 0;
+      for (const b of bs) {
+        const h = sha256(prev, b.frames);
+        expect(Buffer.from(b.hash).equals(h), `block size ${block}`).toBe(true);
+        for (const e of b.entries) expect(decoded(e).seq).toBe(k++);
+        prev = h;
+      }
+      expect(k).toBe(run.count);
+      expect(Buffer.from(prev).toString("hex")).toBe(run.headHex);
+    }
+  });
+
+  it("the head of an open block is the hash it would seal with; appending more moves it", () => {
+    const log = new AuditLog("open", 4);
+    const e = (k: number): AuditEntry => ({ eventIndex: k, timeNs: k, call: "cancel_order", args: [k], result: 0 });
+    const heads: string[] = [log.headHex];
+    for (let k = 0; k < 9; k++) {
+      log.append(e(k));
+      heads.push(log.headHex);
+      expect(log.headHex).toBe(heads[heads.length - 1]); // cached read: same answer
+    }
+    expect(new Set(heads).size).toBe(10);
+    // A log that stops after entry 5 has the head the longer log showed then.
+    const short = new AuditLog("open", 4);
+    for (let k = 0; k < 6; k++) short.append(e(k));
+    expect(short.headHex).toBe(heads[6]);
   });
 
   it("round-trips every field bit-exactly, including -0, NaN, fractions, 2^53-1, unicode and absent detail", () => {
@@ -65,7 +117,7 @@ describe("AuditLog", () => {
       [{ eventIndex: 8, timeNs: 2, call: "log", args: [1, 12], result: 0, detail: "héllo ✓ 🚀 \n tab\t" }, 1],
     ];
     for (const [e, s] of entries) log.append(e, s);
-    const got = frames(log).map((f) => decoded(f.entry));
+    const got = visited(log).map(decoded);
     got.forEach((d, k) => {
       const [e, s] = entries[k];
       expect(d.seq).toBe(k);
@@ -105,52 +157,62 @@ describe("AuditLog", () => {
     expect(new Set([h0, ...variants]).size).toBe(variants.length + 1);
   });
 
-  it("grows its buffer past the initial 64 KiB without losing entries", () => {
+  it("grows its buffers past their first sizes without losing entries", () => {
     const log = new AuditLog("big");
     const detail = "x".repeat(500);
     for (let k = 0; k < 2_000; k++) log.append({ eventIndex: k, timeNs: k, call: "log", args: [1, 500], result: 0, detail });
-    const fs = frames(log);
-    expect(fs.length).toBe(2_000);
-    expect(decoded(fs[1_999].entry)).toMatchObject({ seq: 1_999, eventIndex: 1_999, detail });
-    expect(log.framedEntries().length).toBeGreaterThan(1_000_000);
+    const es = visited(log);
+    expect(es.length).toBe(2_000);
+    expect(decoded(es[1_999])).toMatchObject({ seq: 1_999, eventIndex: 1_999, detail });
+    expect(log.blockBytes().length).toBeGreaterThan(1_000_000);
   });
 
-  it("rejects a label over 1024 bytes", () => {
+  it("rejects a label over 1024 bytes, and a block size outside 1..4096", () => {
     expect(() => new AuditLog("é".repeat(513))).toThrow("AuditLog: label must be at most 1024 bytes of UTF-8, got 1026");
+    for (const b of [0, -1, 1.5, 4097, NaN]) expect(() => new AuditLog("x", b)).toThrow(/blockEntries must be an integer in 1\.\.4096/);
   });
 });
 
 describe("AuditLog chunks", () => {
-  it("framedEntries and framedFrom read the same frames whether the log is one chunk or many", () => {
+  it("blockBytes and visitEntries read the same entries whether the log is one chunk or many", () => {
     const seed = testSeed("audit chunks");
     const rnd = prng(seed);
     const log = new AuditLog("chunks");
-    const starts: number[] = [];
+    const appended: AuditEntry[] = [];
     for (let i = 0; i < 20_000; i++) {
-      starts.push(log.framedBytes);
-      const detail = rnd() < 0.1 ? "x".repeat(Math.floor(rnd() * 3000)) : undefined;
-      log.append({ eventIndex: i, timeNs: i * 1000, call: "submit_order", args: [i, 1, 2, 3], result: i, detail });
+      // Some entries far bigger than a block's first buffer, and than a chunk's remaining room.
+      const detail = rnd() < 0.1 ? "x".repeat(Math.floor(rnd() * (rnd() < 0.01 ? 200_000 : 3000))) : undefined;
+      const e = { eventIndex: i, timeNs: i * 1000, call: "submit_order", args: [i, 1, 2, 3], result: i, detail };
+      appended.push(e);
+      log.append(e);
     }
-    const all = log.framedEntries();
-    expect(all.length).toBe(log.framedBytes);
+    const all = log.blockBytes();
     expect(all.length).toBeGreaterThan(2 * 1024 * 1024); // several chunks
-    const walked = frames(log);
-    expect(walked.length).toBe(20_000);
+    const bs = blocks(log);
     // The chain holds across chunk boundaries.
     let prev: Uint8Array = Buffer.from(log.genesisHex, "hex");
-    for (const f of walked) {
-      const h = sha256(prev, f.entry);
-      if (Buffer.compare(h, Buffer.from(f.hash)) !== 0) throw new Error(`seed ${seed}: chain broken`);
+    for (const b of bs) {
+      const h = sha256(prev, b.frames);
+      if (Buffer.compare(h, Buffer.from(b.hash)) !== 0) throw new Error(`seed ${seed}: chain broken`);
       prev = h;
     }
     expect(Buffer.from(prev).toString("hex")).toBe(log.headHex);
-    // Any frame boundary: framedFrom gives exactly the tail of framedEntries.
-    for (let k = 0; k < 50; k++) {
-      const i = Math.floor(rnd() * starts.length);
-      const tail = log.framedFrom(starts[i]);
-      expect(Buffer.compare(Buffer.from(tail), Buffer.from(all.subarray(starts[i]))), `seed ${seed} frame ${i}`).toBe(0);
+    const fromBlocks = bs.flatMap((b) => b.entries);
+    expect(fromBlocks.length).toBe(20_000);
+    // Any starting entry: visitEntries gives exactly the tail, in order.
+    const starts = [0, 1, 63, 64, 65, 19_999, 20_000, ...Array.from({ length: 30 }, () => Math.floor(rnd() * 20_000))];
+    for (const from of starts) {
+      const tail = visited(log, from);
+      expect(tail.length, `seed ${seed} from ${from}`).toBe(20_000 - from);
+      tail.forEach((t, j) => {
+        if (Buffer.compare(Buffer.from(t), Buffer.from(fromBlocks[from + j])) !== 0) throw new Error(`seed ${seed}: entry ${from + j} differs`);
+      });
+      if (tail.length > 0) {
+        const d = decoded(tail[0]);
+        expect(d).toMatchObject({ seq: from, eventIndex: from });
+        expect(d.detail).toBe(appended[from].detail);
+      }
     }
-    expect(log.framedFrom(log.framedBytes).length).toBe(0);
-    expect(() => log.framedFrom(log.framedBytes + 1)).toThrow(RangeError);
+    expect(() => log.visitEntries(20_001, () => {})).toThrow(RangeError);
   });
 });

@@ -24,17 +24,19 @@ function sampleLogs(): AuditLog[] {
   return [run, s0, s1];
 }
 
-/** Where entry `index` of chain `chain` starts in the file (after its 4-byte length). */
+/** Where entry `index` of chain `chain` starts in the file (after its 4-byte length; format 2, a block hash after every blockEntries entries and the last). */
 function entryOffset(bytes: Uint8Array, chain: number, index: number): number {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 16;
   for (let c = 0; ; c++) {
     p += 4 + v.getUint32(p, true);
     const n = v.getUint32(p, true);
-    p += 4;
+    const block = v.getUint32(p + 4, true);
+    p += 8;
     for (let k = 0; k < n; k++) {
       if (c === chain && k === index) return p + 4;
-      p += 4 + v.getUint32(p, true) + 32;
+      p += 4 + v.getUint32(p, true);
+      if ((k + 1) % block === 0 || k === n - 1) p += 32;
     }
     p += 32;
   }
@@ -73,21 +75,21 @@ describe("ringfence audit verify", () => {
     expect(j.chains.map((c: { headHex: string }) => c.headHex)).toEqual(logs.map((l) => l.headHex));
   });
 
-  it("exit 1 naming the first broken entry when a byte changed", () => {
+  it("exit 1 naming the first broken block of entries when a byte changed", () => {
     const bytes = encodeAuditFile(logs);
-    bytes[entryOffset(bytes, 1, 3) + 20] ^= 0x01; // inside strategy:abc entry 3
+    bytes[entryOffset(bytes, 1, 3) + 20] ^= 0x01; // inside strategy:abc entry 3 (its event index): still decodes
     const p = write("flipped.rfaudit", bytes);
     const r = runCli(["audit", "verify", p]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`ringfence: audit file '${p}': chain #1 'strategy:abc' entry 3: hash mismatch (this entry, its stored hash, or the label changed)\n`);
+    expect(r.stderr).toBe(`ringfence: audit file '${p}': chain #1 'strategy:abc' entries 0..4: hash mismatch (an entry of 0..4, the block's stored hash, or the label changed)\n`);
   });
 
   it("exit 1 naming the entry where one was removed", () => {
     const bytes = encodeAuditFile(logs);
     const v = new DataView(bytes.buffer);
     const at = entryOffset(bytes, 0, 2) - 4;
-    const len = 4 + v.getUint32(at, true) + 32;
+    const len = 4 + v.getUint32(at, true);
     const cut = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + len)]);
     const p = write("removed.rfaudit", cut);
     const r = runCli(["audit", "verify", p]);

@@ -1,8 +1,9 @@
 /**
- * The LMDB audit chains: the same hashes as host/audit's AuditLog for the
- * same entries, exportable as an audit file that verifies, persistent across
+ * The LMDB audit chains: the same entry bytes as host/audit's AuditLog,
+ * hashed one entry at a time (audit format 1), exportable as an audit file that verifies, persistent across
  * reopening, and a changed or missing stored entry is named by verification.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,8 +31,17 @@ const ENTRIES = [
   { eventIndex: 19, timeNs: 0.5, call: "fault", args: [-0], result: 0, detail: "trap: unreachable" },
 ];
 
+/** The format-1 head of a log's entries: sha256 chained entry by entry from sha256("ringfence-audit-v1\n" || label). */
+function formatOneHead(label: string, log: AuditLog): string {
+  let h: Buffer = createHash("sha256").update("ringfence-audit-v1\n").update(label, "utf8").digest();
+  log.visitEntries(0, (entry) => {
+    h = createHash("sha256").update(h).update(entry).digest();
+  });
+  return h.toString("hex");
+}
+
 describe("AuditChainStore", () => {
-  it("hashes exactly as AuditLog does, and the exported file verifies", async () => {
+  it("encodes entries exactly as AuditLog does, chains them one hash per entry (format 1), and the exported file verifies", async () => {
     const store = ServiceStore.open(tempDir());
     const log = new AuditLog("deployment:dp_0000000000000001");
     await store.commit(() => {
@@ -40,12 +50,15 @@ describe("AuditChainStore", () => {
         log.append(e, i === 1 ? 0 : undefined);
       }
     });
-    expect(store.audit.head("deployment:dp_0000000000000001")).toEqual({ count: ENTRIES.length, headHex: log.headHex });
+    const v1Head = formatOneHead("deployment:dp_0000000000000001", log);
+    expect(store.audit.head("deployment:dp_0000000000000001")).toEqual({ count: ENTRIES.length, headHex: v1Head });
     const v = store.audit.view("deployment:dp_0000000000000001");
     expect(v.verification.ok).toBe(true);
     expect(v.entries.map((e) => e.call)).toEqual(ENTRIES.map((e) => e.call));
     expect(v.entries[1].strategy).toBe(0);
-    expect(verifyAuditBytes(store.audit.exportFile("deployment:dp_0000000000000001")).chains[0].headHex).toBe(log.headHex);
+    const exported = verifyAuditBytes(store.audit.exportFile("deployment:dp_0000000000000001"));
+    expect(exported).toMatchObject({ ok: true, formatVersion: 1 });
+    expect(exported.chains[0].headHex).toBe(v1Head);
     await store.close();
   });
 
@@ -54,7 +67,7 @@ describe("AuditChainStore", () => {
     const v = store.audit.view("tenant:none");
     expect(v.count).toBe(0);
     expect(v.verification.ok).toBe(true);
-    expect(v.headHex).toBe(new AuditLog("tenant:none").headHex);
+    expect(v.headHex).toBe(formatOneHead("tenant:none", new AuditLog("tenant:none")));
     await store.close();
   });
 
