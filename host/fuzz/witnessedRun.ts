@@ -59,8 +59,9 @@ export class RunawayHostLoop extends Error {
 
 /**
  * Audited host calls one strategy may make in one run before the witness
- * stops it as too expensive to fuzz. Each call costs the host ~10 µs
- * (mostly SHA-256 for the audit chain) but only 10–200 fuel, so a guest can
+ * stops it as too expensive to fuzz. Each call costs the host several µs
+ * under the witness (validation, risk, venue, audit and the witness's own
+ * wrappers) but only 10–200 fuel, so a guest can
  * keep a run busy for minutes within its fuel budget (docs/fuzzing.md).
  * Such a case is counted, not checked: it says nothing about isolation and
  * would hold a worker for the whole campaign.

@@ -21,9 +21,10 @@
  *   audit         [chain label, seq]            { entry: bytes (host/audit/auditEncoding.ts),
  *                                                 hash: 32 bytes }
  *
- * Audit chains use the hash scheme of host/audit (genesis from the label,
- * hash_i = sha256(hash_{i-1} || entry_i)), so a chain exported as an audit
- * file is checked by `ringfence audit verify`. Chain labels: "service"
+ * Audit chains use host/audit's entry encoding and its format-1 hash scheme
+ * (genesis from the label, hash_i = sha256(hash_{i-1} || entry_i): one
+ * hash per entry, as each append is its own transaction), so a chain
+ * exported as an audit file is checked by `ringfence audit verify`. Chain labels: "service"
  * (keys, global kill switch), "tenant:<tenant>" (uploads, backtests,
  * deployments, tenant kill switch), "deployment:<id>" (one deployment's
  * orders, cancels, faults and kill switches, as the supervisor saw them).
