@@ -212,8 +212,9 @@ export class StrategyRunner implements HostContext, RiskView {
     this.timeNs = timeNs;
     if (!this.alive) return;
     // The venue has seen the event whatever the strategy takes; the guest is
-    // called only for market data it subscribed to (feeds check instruments
-    // are declared, so the index is in range).
+    // called only for market data it subscribed to. (Feeds check that an
+    // event's instrument is declared; one that is not reads undefined here
+    // and is not delivered, as the venue ignores it too.)
     if ((this.subscribed[words[at + EventWord.instrument]] & words[at + EventWord.kind]) !== 0) {
       this.invoke(Callback.Market, words, at);
       if (this.queue.length > 0) this.drainQueue();
