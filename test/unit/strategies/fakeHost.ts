@@ -139,6 +139,7 @@ export class FakeHost {
   quote(instrument: number, bid: number, ask: number, lots = 10, stepNs = 1_000_000): void {
     this.timeNs += stepNs;
     this.seq++;
+    this.applySubscriptions();
     this.books.set(instrument, { bid, ask });
     this.matchResting(instrument, bid, ask);
     this.drain();
@@ -151,16 +152,21 @@ export class FakeHost {
   trade(instrument: number, price: number, lots: number, aggressor: number, stepNs = 1_000_000): void {
     this.timeNs += stepNs;
     this.seq++;
+    this.applySubscriptions();
     this.fireDueTimers(instrument);
     this.writeEvent(EventKind.Trade, instrument, price, lots, 0, 0, 0, aggressor);
     this.market(instrument, EventKind.Trade);
   }
 
-  /** rf_on_market if subscribed, as the engine does: a subscribe applies from the next market event. */
-  private market(instrument: number, kind: number): void {
-    const mask = this.subscribed.get(instrument) ?? this.subscribedAll;
+  /** As the engine does at the start of every market event: what subscribe set since the last one applies from this one. */
+  private applySubscriptions(): void {
     this.subscribed = new Map(this.nextSubscribed);
     this.subscribedAll = this.nextSubscribedAll;
+  }
+
+  /** rf_on_market if subscribed to this instrument and kind. */
+  private market(instrument: number, kind: number): void {
+    const mask = this.subscribed.get(instrument) ?? this.subscribedAll;
     if ((mask & kind) !== 0) {
       this.marketCallbacks++;
       this.guest.rf_on_market();
