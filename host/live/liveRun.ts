@@ -169,6 +169,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     }
     if (!tick) continue;
     if (now - lastYield >= 1) {
+      sup.requestStageSamples();
       sup.checkHealth();
       lastYield = now;
       await new Promise((r) => setImmediate(r));

@@ -18,7 +18,7 @@ import { INSUFFICIENT_CAPACITY, SpscProducer } from "../ring/spscRing.ts";
 import { waitStrategy } from "../ring/wait/index.ts";
 import type { Fault } from "../sandbox/faults.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
-import { StrategyField, WorkerField, WorkerState, strategyWord, workerWord } from "./controlLayout.ts";
+import { HostField, StrategyField, WorkerField, WorkerState, hostWord, strategyWord, workerWord } from "./controlLayout.ts";
 import {
   ATTACH_MSG_WORDS, CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS,
   writeOrderPayload, writeVenuePayload,
@@ -28,7 +28,7 @@ import { encodeAuditFile } from "../audit/auditFile.ts";
 import { FuelTrace } from "../engine/fuelTrace.ts";
 import { encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import { DeferredSamples, newHistogram } from "./telemetry.ts";
-import { NS_PER_MS, STAGE_SAMPLE_AT, STAGE_SAMPLE_MASK, monoNs, wallMs } from "./wallClock.ts";
+import { NS_PER_MS, monoNs, wallMs } from "./wallClock.ts";
 
 const init = workerData as WorkerInit;
 const BATCH = init.batch;
@@ -41,12 +41,21 @@ const encoder = new TextEncoder();
 const sentAt = new Float64Array(init.orders, 0, init.orders.byteLength >> 3);
 const stamps = new Float64Array(init.stamps);
 const stampMask = stamps.length - 1;
-// Sampled on the hot path, recorded after each batch (DeferredSamples).
+// Sampled on the hot path, recorded after each batch (DeferredSamples): one
+// sample of each stage after every bump of the host's sampleTick (about one
+// a millisecond in a paper run; never in a benchmark that reads no stages),
+// and one of each from the first batch. The four go on four successive
+// batches (SamplePhase), so that no event pays for more than one: when they
+// all fell on one event, that event's tick-to-order was ~2 µs slower.
 const feedToWorker = new DeferredSamples(newHistogram());
 const callbackNs = new DeferredSamples(newHistogram());
 const riskNs = new DeferredSamples(newHistogram());
-let ordersSent = 0;
-let batches = 0;
+const sampleTickWord = hostWord(HostField.sampleTick);
+const SamplePhase = { Idle: 0, Callback: 1, Risk: 2, Order: 3 } as const;
+let seenTick = -1;
+let samplePhase: number = SamplePhase.Idle;
+let sampleCallback = false;
+let sampleOrder = false;
 
 /** Claims a message, waiting for the host to drain when the ring is full (backpressure, never loss). */
 function claim(type: number, bytes: number): number {
@@ -69,7 +78,8 @@ function observerFor(strategy: number): RunnerObserver {
       writeOrderPayload(out.words, at >> 2, strategy, eventIndex, o, result);
       out.commit();
       // A sampled order is followed by its send time (order → host stage).
-      if ((++ordersSent & STAGE_SAMPLE_MASK) === STAGE_SAMPLE_AT.order) {
+      if (sampleOrder) {
+        sampleOrder = false;
         const s = claim(OrderMsg.Stamp, STAMP_MSG_WORDS * 4);
         if (s >= 0) {
           sentAt[(s >> 3) + (STAMP_SENT_AT_WORD >> 1)] = wallMs();
@@ -203,7 +213,19 @@ function main(): void {
       continue;
     }
     const first = reader.batchFirst;
-    if ((++batches & STAGE_SAMPLE_MASK) === STAGE_SAMPLE_AT.feed) feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
+    if (samplePhase !== SamplePhase.Idle) {
+      if (samplePhase === SamplePhase.Callback) sampleCallback = true;
+      else if (samplePhase === SamplePhase.Risk) for (let s = 0; s < runners.length; s++) runners[s].sampleNextRisk();
+      else sampleOrder = true;
+      samplePhase = samplePhase === SamplePhase.Order ? SamplePhase.Idle : samplePhase + 1;
+    } else {
+      const tick = Atomics.load(control, sampleTickWord);
+      if (tick !== seenTick) {
+        seenTick = tick;
+        feedToWorker.recordValue(Math.max(1, Math.round((wallMs() - stamps[first & stampMask]) * NS_PER_MS)));
+        samplePhase = SamplePhase.Callback;
+      }
+    }
     if (init.record) {
       const last = ranges.length - 2;
       if (last >= 0 && ranges[last] + ranges[last + 1] === first) ranges[last + 1] += n;
@@ -228,7 +250,8 @@ function main(): void {
       const at = inPlace ? reader.recordWord(i) : i * EVENT_RECORD_WORDS;
       const kind = words[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-      if (((first + i) & STAGE_SAMPLE_MASK) === STAGE_SAMPLE_AT.callback) {
+      if (sampleCallback) {
+        sampleCallback = false;
         const t0 = monoNs();
         for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, first + i);
         callbackNs.recordValue(Math.max(1, monoNs() - t0));

@@ -47,7 +47,7 @@ import { BroadcastPublisher, createBroadcastRing } from "../ring/broadcastRing.t
 import { SpscConsumer, createSpscRing } from "../ring/spscRing.ts";
 import { waitStrategy, type WaitMode } from "../ring/wait/index.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
-import { StrategyField, WorkerField, WorkerState, controlBytes, strategyWord, workerWord } from "./controlLayout.ts";
+import { HostField, StrategyField, WorkerField, WorkerState, controlBytes, hostWord, strategyWord, workerWord } from "./controlLayout.ts";
 import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg, STAMP_SENT_AT_WORD } from "./orderMessages.ts";
 import { DEFAULT_RESTART_POLICY, restartDelayMs, restartPolicy, type RestartPolicy } from "./restartPolicy.ts";
 import { LiveTelemetry } from "./telemetry.ts";
@@ -288,6 +288,17 @@ export class Supervisor {
    * Wall-clock watchdog: terminates workers whose heartbeat froze, and
    * starts replacements whose backoff is over (restart policy). Call often.
    */
+  /**
+   * Asks every worker for one sample of each telemetry stage (feed → worker,
+   * callback, risk, order → host) after this call. A paper run calls it about
+   * once a millisecond, so a short run still has samples and a long one about
+   * a thousand a second; benchmarks that read no stage telemetry never call
+   * it and so pay for no samples.
+   */
+  requestStageSamples(): void {
+    Atomics.add(this.control, hostWord(HostField.sampleTick), 1);
+  }
+
   checkHealth(): void {
     const now = performance.now();
     for (const slot of this.slots) {

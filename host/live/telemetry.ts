@@ -24,8 +24,8 @@ const DEFERRED_SAMPLES = 64;
  * Stage samples taken on the tick-to-order path, recorded into their
  * histogram later, after the batch. A histogram record that runs once in
  * 1024 events costs 0.3–1 µs (cold code), and the worker's three sampled
- * stages fell on the same event: every 1024th tick-to-order sample was
- * 3–5 µs slower, which is the p99.9.
+ * stages fell on the same event: that tick-to-order sample was 3–5 µs
+ * slower (the p99.9 when stages were sampled one event in 1024).
  */
 export class DeferredSamples {
   private readonly held = new Float64Array(DEFERRED_SAMPLES);

@@ -30,15 +30,38 @@ describe("live mode through the rings", () => {
     expect(live.auditHash).toBe(bt.auditHash);
     expect(live.hostAuditHash).not.toBe(bt.auditHash);
     expect(bt.strategies.some((s) => s.fills > 0)).toBe(true);
-    // Every stage of the path was measured.
+    // Every stage of the path was measured: one sample of each per worker from
+    // its first batch, then one after each of the feed loop's sample ticks
+    // (about one a millisecond), never more.
     const st = live.telemetry.stages;
-    const orders = bt.strategies.reduce((n, s) => n + s.orders + s.rejects, 0);
-    // Stages are sampled one in 1024 (the first of each 1024): per worker at least one sample each.
+    const ticks = Math.ceil(live.telemetry.wallMs) + 1;
     expect(st.risk.samples).toBeGreaterThan(0);
-    expect(st.risk.samples).toBeLessThanOrEqual(Math.ceil(orders / 1024) + workers * 3);
+    expect(st.risk.samples).toBeLessThanOrEqual(specs.length * (ticks + 1));
+    for (const stage of [st.orderToHost, st.feedToWorker, st.callback]) {
+      expect(stage.samples).toBeGreaterThan(0);
+      expect(stage.samples).toBeLessThanOrEqual(workers * (ticks + 1));
+    }
+  });
+
+  it("stage telemetry is sampled by time: a short paced run has samples of every stage, at most one per tick", async () => {
+    const recording = synthetic(6_000, 5, 2);
+    const live = await runLive({
+      recording, strategies: [exampleSpec("market-maker")], workers: 1, wait: "spin", policy: RingPolicy.Live,
+      durationMs: 0, ratePerSec: 20_000, workerScript: distPath("strategyWorker.worker.mjs"),
+    });
+    const st = live.telemetry.stages;
+    const ticks = Math.ceil(live.telemetry.wallMs) + 1;
+    // ~300 ms of feed, a sample tick about every millisecond. Counting events
+    // instead (one in 1024, as before) gave at most 6 samples per stage here.
+    expect(live.telemetry.wallMs).toBeGreaterThan(250);
+    for (const stage of [st.feedToWorker, st.callback]) {
+      expect(stage.samples).toBeGreaterThan(20);
+      expect(stage.samples).toBeLessThanOrEqual(ticks + 1);
+    }
+    const orders = live.strategies[0].orders + live.strategies[0].rejects;
+    expect(st.risk.samples).toBeGreaterThan(0);
+    expect(st.risk.samples).toBeLessThanOrEqual(Math.min(orders, ticks + 1));
     expect(st.orderToHost.samples).toBeGreaterThan(0);
-    expect(st.feedToWorker.samples).toBeGreaterThan(0);
-    expect(st.callback.samples).toBeGreaterThan(0);
   });
 
   it("a worker terminated mid-run: its strategies are disconnected with orders cancelled; the others match the backtest", async () => {
