@@ -18,7 +18,7 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   run: { load: () => import("./commands/run.ts"), summary: "run --feed synthetic|FILE --strategy A.wasm [...] [--workers N] [--wait spin|hybrid|block] [--duration S] [--restart none|fresh [--max-restarts N] [--restart-backoff-ms MS]] [--record SESSION] [--json]" },
   sweep: { load: () => import("./commands/sweep.ts"), summary: "sweep --strategy X.wasm --data FILE --param name=v1,v2,… [...] [--threads N] [--html FILE] [--json]: parameter grid on a piscina pool" },
   replay: { load: () => import("./commands/replay.ts"), summary: "replay SESSION [--json]: re-execute a recorded live session and check every decision" },
-  audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE: check an audit log's hash chain" },
+  audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE [--head CHAIN=HEX] [--report R.json]: check an audit log's hash chains (and their heads)" },
   serve: { load: () => import("./commands/serve.ts"), summary: "serve [--port P] [--host H] [--data DIR]: the multi-tenant upload service and dashboard (docs/service.md)" },
   keys: { load: () => import("./commands/keys.ts"), summary: "keys create --data DIR --tenant T --role quant|risk|admin | keys list|revoke --data DIR: API keys for serve" },
   fuzz: { load: () => import("./commands/fuzz.ts"), summary: "fuzz [--seconds N] [--seed S] [--json]: isolation fuzzing (hostile corpus, generated and mutated modules)" },

@@ -1,20 +1,26 @@
 /**
- * `ringfence audit verify FILE [--json]`: checks every hash chain in an
- * audit file written by `backtest --audit FILE`.
- *   exit 0  every chain holds; one summary line per chain
- *   exit 1  the first broken entry (or block of entries) named in one line (or the file is
- *           missing, a directory, empty, or not an audit file)
+ * `ringfence audit verify FILE [--head CHAIN=HEX ...] [--report REPORT.json] [--json]`:
+ * checks every hash chain in an audit file written by `backtest --audit
+ * FILE` (formats 2 and 1), and optionally that chains end at heads kept
+ * elsewhere — a chain alone cannot tell a file rewritten and rehashed from
+ * the original.
+ *   exit 0  every chain holds (and has the expected head); one line per chain
+ *   exit 1  the first broken entry or block named in one line, or a head
+ *           that is not the expected one (or the file is missing, a
+ *           directory, empty, or not an audit file)
  *   exit 2  usage
  */
-import { verifyAuditBytes, type AuditBreak } from "../../audit/auditFile.ts";
+import { verifyAuditBytes, type AuditBreak, type AuditChainSummary } from "../../audit/auditFile.ts";
 import { parseCommandArgs, onePositional } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { readInputFile } from "../files.ts";
 
 /** Largest audit file read (the whole file is held in memory to verify it). */
 const MAX_AUDIT_FILE_BYTES = 2 ** 31 - 1;
+/** Largest backtest report read for --report. */
+const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
-const USAGE = "audit: usage: ringfence audit verify FILE [--json]";
+const USAGE = "audit: usage: ringfence audit verify FILE [--head CHAIN=HEX ...] [--report REPORT.json] [--json]";
 
 function where(b: AuditBreak): string {
   const chain = `chain #${b.chainIndex} '${b.chain}'`;
@@ -27,26 +33,108 @@ function where(b: AuditBreak): string {
   }
 }
 
+/** An expected head: for the chain at `index`, or the one chain labelled `label`. */
+interface ExpectedHead {
+  readonly chain: { index: number } | { label: string };
+  readonly headHex: string;
+  /** Where the expectation came from, for messages. */
+  readonly from: string;
+  /** The label that chain must have (a report names each strategy's chain by its code id). */
+  readonly label?: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** --head CHAIN=HEX, CHAIN a label or #N. */
+function parseHead(arg: string): ExpectedHead {
+  const eq = arg.lastIndexOf("=");
+  const chain = eq > 0 ? arg.slice(0, eq) : "";
+  const headHex = eq > 0 ? arg.slice(eq + 1).toLowerCase() : "";
+  if (chain === "" || !HEX64.test(headHex)) throw new UsageError(`audit verify: --head must be CHAIN=HEX (a chain label or #N, and 64 hex digits), got '${arg}'`);
+  const index = /^#(\d+)$/.exec(chain);
+  return { chain: index ? { index: Number(index[1]) } : { label: chain }, headHex, from: `--head ${chain}` };
+}
+
+/**
+ * The heads a `backtest --json` report gives: its auditHash is the run
+ * chain's (#0 in the file `--audit` writes), each strategy's auditHash the
+ * chain `strategy:<codeId>` after it, in report order.
+ */
+function headsFromReport(path: string): ExpectedHead[] {
+  const text = Buffer.from(readInputFile(path, "report file", MAX_REPORT_BYTES)).toString("utf8");
+  let report: unknown;
+  try {
+    report = JSON.parse(text);
+  } catch {
+    throw new InputError(`report file '${path}' is not JSON (expected the output of 'ringfence backtest --json')`);
+  }
+  const r = report as { auditHash?: unknown; strategies?: unknown };
+  const strategies = Array.isArray(r.strategies) ? (r.strategies as { codeId?: unknown; auditHash?: unknown }[]) : null;
+  const hex = (v: unknown) => (typeof v === "string" && HEX64.test(v) ? v : null);
+  if (hex(r.auditHash) === null || strategies === null || strategies.some((s) => hex(s?.auditHash) === null || typeof s?.codeId !== "string")) {
+    throw new InputError(`report file '${path}' has no auditHash for the run and each strategy (expected the output of 'ringfence backtest --json')`);
+  }
+  return [
+    { chain: { index: 0 }, headHex: r.auditHash as string, from: `report '${path}' auditHash` },
+    ...strategies.map((s, i) => ({
+      chain: { index: i + 1 }, headHex: s.auditHash as string, label: `strategy:${s.codeId as string}`, from: `report '${path}' strategies[${i}]`,
+    })),
+  ];
+}
+
+/** The chain an expectation names, or a one-line reason it names none (or several). */
+function chainFor(chains: readonly AuditChainSummary[], e: ExpectedHead): number | string {
+  if ("index" in e.chain) return e.chain.index < chains.length ? e.chain.index : `${e.from}: the file has no chain #${e.chain.index} (${chains.length} chains)`;
+  const label = e.chain.label;
+  const found = chains.flatMap((c, i) => (c.label === label ? [i] : []));
+  if (found.length === 1) return found[0];
+  return found.length === 0 ? `${e.from}: no chain is labelled '${label}'` : `${e.from}: ${found.length} chains are labelled '${label}' (#${found.join(", #")}); name one as #N`;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== "verify") {
     throw new UsageError(sub === undefined ? USAGE : `audit: unknown subcommand '${sub}' (${USAGE.slice(7)})`);
   }
-  const { values, positionals } = parseCommandArgs("audit verify", rest, { json: { type: "boolean" } });
+  const { values, positionals } = parseCommandArgs("audit verify", rest, {
+    json: { type: "boolean" },
+    head: { type: "string", multiple: true },
+    report: { type: "string" },
+  });
   const path = onePositional("audit verify", positionals, "audit FILE");
+  const expected = (values.head ?? []).map(parseHead);
   const bytes = readInputFile(path, "audit file", MAX_AUDIT_FILE_BYTES);
   if (bytes.length === 0) throw new InputError(`audit file '${path}' is empty`);
+  if (values.report !== undefined) expected.push(...headsFromReport(values.report));
   const result = verifyAuditBytes(bytes);
+  // Heads are compared only once every chain holds: a broken chain is the first thing to say.
+  const mismatches: string[] = [];
+  if (result.ok) {
+    for (const e of expected) {
+      const c = chainFor(result.chains, e);
+      if (typeof c === "string") mismatches.push(c);
+      else if (e.label !== undefined && result.chains[c].label !== e.label) {
+        mismatches.push(`chain #${c} is labelled '${result.chains[c].label}', but ${e.from} is '${e.label}': the report is not for this file`);
+      } else if (result.chains[c].headHex !== e.headHex) {
+        mismatches.push(`chain #${c} '${result.chains[c].label}' head ${result.chains[c].headHex} is not ${e.headHex} (${e.from}): the file is not the one that head was kept for`);
+      }
+    }
+  }
   if (values.json) {
-    process.stdout.write(JSON.stringify(result) + "\n");
-    return result.ok ? 0 : 1;
+    process.stdout.write(JSON.stringify({ ...result, ok: result.ok && mismatches.length === 0, headsChecked: expected.length, headMismatches: mismatches }) + "\n");
+    return result.ok && mismatches.length === 0 ? 0 : 1;
   }
   if (!result.ok) {
     throw new InputError(`audit file '${path}': ${where(result.firstBroken!)}${result.firstBroken!.reason}`);
   }
+  if (mismatches.length > 0) {
+    const more = mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : "";
+    throw new InputError(`audit file '${path}': ${mismatches[0]}${more}`);
+  }
+  const checked = new Set(expected.map((e) => chainFor(result.chains, e)));
   for (let c = 0; c < result.chains.length; c++) {
     const s = result.chains[c];
-    process.stdout.write(`ok  chain #${c} '${s.label}'  ${s.entries} entries  head ${s.headHex}\n`);
+    process.stdout.write(`ok  chain #${c} '${s.label}'  ${s.entries} entries  head ${s.headHex}${checked.has(c) ? "  (expected head)" : ""}\n`);
   }
   return 0;
 }

@@ -105,6 +105,54 @@ describe("ringfence audit verify", () => {
     expect(r.stderr).toBe(`ringfence: audit file '${p}': chain #2 'strategy:def' entry 0: truncated: file ends inside this entry\n`);
   });
 
+  it("--head: exit 0 when the named chains end at the expected heads, exit 1 naming the first that does not", () => {
+    const ok = runCli(["audit", "verify", good, "--head", `run=${logs[0].headHex}`, "--head", `#2=${logs[2].headHex.toUpperCase()}`]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trimEnd().split("\n").map((l) => l.endsWith("(expected head)"))).toEqual([true, false, true]);
+
+    const forged = "0".repeat(64);
+    const bad = runCli(["audit", "verify", good, "--head", `strategy:abc=${forged}`]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toBe(`ringfence: audit file '${good}': chain #1 'strategy:abc' head ${logs[1].headHex} is not ${forged} (--head strategy:abc): the file is not the one that head was kept for\n`);
+
+    for (const [head, want] of [
+      [`nope=${forged}`, /--head nope: no chain is labelled 'nope'\n$/],
+      [`#7=${forged}`, /--head #7: the file has no chain #7 \(3 chains\)\n$/],
+    ] as const) {
+      const r = runCli(["audit", "verify", good, "--head", head]);
+      expect(r.code, head).toBe(1);
+      expect(r.stderr).toMatch(want);
+    }
+  });
+
+  it("--report: the heads of a backtest --json report, chain by chain; a report for another file is named", () => {
+    const report = { auditHash: logs[0].headHex, strategies: [{ codeId: "abc", auditHash: logs[1].headHex }, { codeId: "def", auditHash: logs[2].headHex }] };
+    const ok = runCli(["audit", "verify", good, "--report", write("report.json", JSON.stringify(report))]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trimEnd().split("\n").every((l) => l.endsWith("(expected head)"))).toBe(true);
+
+    const otherHead = { ...report, strategies: [report.strategies[0], { codeId: "def", auditHash: logs[1].headHex }] };
+    const p1 = write("other-head.json", JSON.stringify(otherHead));
+    const r1 = runCli(["audit", "verify", good, "--report", p1]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toMatch(/chain #2 'strategy:def' head [0-9a-f]{64} is not [0-9a-f]{64} \(report '.*other-head\.json' strategies\[1\]\)/);
+
+    const otherCode = { ...report, strategies: [{ codeId: "xyz", auditHash: logs[1].headHex }, report.strategies[1]] };
+    const r2 = runCli(["audit", "verify", good, "--report", write("other-code.json", JSON.stringify(otherCode))]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/chain #1 is labelled 'strategy:abc', but report '.*' strategies\[0\] is 'strategy:xyz': the report is not for this file\n$/);
+
+    for (const [name, text] of [["not-json.json", "{"], ["no-heads.json", '{"events": 3}']] as const) {
+      const r = runCli(["audit", "verify", good, "--report", write(name, text)]);
+      expect(r.code, name).toBe(1);
+      expect(r.stderr).toMatch(/^ringfence: report file '.*' (is not JSON|has no auditHash for the run and each strategy)/);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
   it("missing, directory, empty and garbage files: one clear line, exit 1, no stack", () => {
     const cases: [string, RegExp][] = [
       [join(dir, "nope.rfaudit"), /^ringfence: audit file '.*nope\.rfaudit' does not exist\n$/],
@@ -124,8 +172,10 @@ describe("ringfence audit verify", () => {
 
   it("usage errors exit 2 with one line", () => {
     const cases: [string[], RegExp][] = [
-      [["audit"], /^ringfence: audit: usage: ringfence audit verify FILE \[--json\]\n$/],
-      [["audit", "check", good], /^ringfence: audit: unknown subcommand 'check' \(usage: ringfence audit verify FILE \[--json\]\)\n$/],
+      [["audit"], /^ringfence: audit: usage: ringfence audit verify FILE \[--head CHAIN=HEX \.\.\.\] \[--report REPORT\.json\] \[--json\]\n$/],
+      [["audit", "check", good], /^ringfence: audit: unknown subcommand 'check' \(usage: ringfence audit verify FILE .*\)\n$/],
+      [["audit", "verify", good, "--head", "run=xyz"], /^ringfence: audit verify: --head must be CHAIN=HEX/],
+      [["audit", "verify", good, "--head", `=${"a".repeat(64)}`], /^ringfence: audit verify: --head must be CHAIN=HEX/],
       [["audit", "verify"], /^ringfence: audit verify: expected exactly one audit FILE, got 0/],
       [["audit", "verify", good, good], /^ringfence: audit verify: expected exactly one audit FILE, got 2/],
       [["audit", "verify", "--frobnicate", good], /^ringfence: audit verify: .*frobnicate/],
