@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { decodeEntry, MIN_ENTRY_BYTES } from "./auditEncoding.ts";
+import { decodeEntry, MIN_ENTRY_BYTES, type DecodedAuditEntry } from "./auditEncoding.ts";
 import {
   AUDIT_FILE_HEADER_BYTES, AUDIT_FORMAT_V1, AUDIT_FORMAT_VERSION, AUDIT_MAGIC, AUDIT_MAGIC_BYTES, FRAME_PREFIX_BYTES, HASH_BYTES,
   MAX_BLOCK_ENTRIES, MAX_ENTRY_BYTES, MAX_LABEL_BYTES, V1_FRAME_OVERHEAD_BYTES,
@@ -84,6 +84,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** A chain body that did not verify: where and why (filled in with the chain's label and index by the caller). */
 type ChainFault = { part: "entry" | "block" | "head"; index: number; through?: number; reason: string };
 
+/** Hears each entry as it is decoded (chain position, entry); entries of a chain that later breaks are heard too. */
+export type AuditEntryVisitor = (chainIndex: number, entry: DecodedAuditEntry) => void;
+
 /**
  * Checks every chain in an audit file, format 2 or 1. Never throws:
  * anything wrong with the bytes — changed, removed, reordered, inserted or
@@ -92,8 +95,10 @@ type ChainFault = { part: "entry" | "block" | "head"; index: number; through?: n
  * equals its position; it decodes. Per block (format 2) or entry (format
  * 1): sha256(previous hash || its bytes) equals the stored hash. Then the
  * chain's stored head, and finally that nothing follows the last chain.
+ * The one walk over the file's layout: readers that want the entries pass
+ * `visit` (auditChains.ts) rather than parse the layout again.
  */
-export function verifyAuditBytes(bytes: Uint8Array): AuditVerifyResult {
+export function verifyAuditBytes(bytes: Uint8Array, visit?: AuditEntryVisitor): AuditVerifyResult {
   const chains: AuditChainSummary[] = [];
   let formatVersion = 0;
   const brokenFile = (reason: string): AuditVerifyResult => ({ ok: false, formatVersion, chains, firstBroken: { part: "file", chain: "", chainIndex: -1, index: -1, reason } });
@@ -138,9 +143,10 @@ export function verifyAuditBytes(bytes: Uint8Array): AuditVerifyResult {
       }
     }
     p += headerBytes;
+    const onEntry = visit === undefined ? null : (e: DecodedAuditEntry) => visit(c, e);
     const walked = version === AUDIT_FORMAT_V1
-      ? walkV1Chain(bytes, view, p, entryCount, genesisHash(labelBytes, AUDIT_FORMAT_V1))
-      : walkV2Chain(bytes, view, p, entryCount, blockEntries, genesisHash(labelBytes, AUDIT_FORMAT_VERSION, blockEntries));
+      ? walkV1Chain(bytes, view, p, entryCount, genesisHash(labelBytes, AUDIT_FORMAT_V1), onEntry)
+      : walkV2Chain(bytes, view, p, entryCount, blockEntries, genesisHash(labelBytes, AUDIT_FORMAT_VERSION, blockEntries), onEntry);
     if ("part" in walked) return broken(label, walked);
     p = walked.end;
     chains.push({ label, entries: entryCount, headHex: walked.headHex });
@@ -161,9 +167,11 @@ function checkFrame(bytes: Uint8Array, view: DataView, p: number, k: number, tra
   return len;
 }
 
-function checkDecodes(entry: Uint8Array, k: number): ChainFault | null {
+function checkDecodes(entry: Uint8Array, k: number, onEntry: ((e: DecodedAuditEntry) => void) | null): ChainFault | null {
   const decoded = decodeEntry(entry);
-  return typeof decoded === "string" ? { part: "entry", index: k, reason: `malformed entry: ${decoded}` } : null;
+  if (typeof decoded === "string") return { part: "entry", index: k, reason: `malformed entry: ${decoded}` };
+  onEntry?.(decoded);
+  return null;
 }
 
 function checkHead(bytes: Uint8Array, p: number, entryCount: number, head: Uint8Array): { end: number; headHex: string } | ChainFault {
@@ -175,7 +183,9 @@ function checkHead(bytes: Uint8Array, p: number, entryCount: number, head: Uint8
 }
 
 /** Format 2: blocks of blockEntries frames, each followed by sha256(previous || its frames). */
-function walkV2Chain(bytes: Uint8Array, view: DataView, start: number, entryCount: number, blockEntries: number, genesis: Uint8Array): { end: number; headHex: string } | ChainFault {
+function walkV2Chain(
+  bytes: Uint8Array, view: DataView, start: number, entryCount: number, blockEntries: number, genesis: Uint8Array, onEntry: ((e: DecodedAuditEntry) => void) | null,
+): { end: number; headHex: string } | ChainFault {
   let prev: Uint8Array = genesis;
   let p = start;
   for (let first = 0; first < entryCount; first += blockEntries) {
@@ -184,7 +194,7 @@ function walkV2Chain(bytes: Uint8Array, view: DataView, start: number, entryCoun
     for (let k = first; k <= last; k++) {
       const len = checkFrame(bytes, view, p, k, 0);
       if (typeof len !== "number") return len;
-      const bad = checkDecodes(bytes.subarray(p + FRAME_PREFIX_BYTES, p + FRAME_PREFIX_BYTES + len), k);
+      const bad = checkDecodes(bytes.subarray(p + FRAME_PREFIX_BYTES, p + FRAME_PREFIX_BYTES + len), k, onEntry);
       if (bad !== null) return bad;
       p += FRAME_PREFIX_BYTES + len;
     }
@@ -201,7 +211,9 @@ function walkV2Chain(bytes: Uint8Array, view: DataView, start: number, entryCoun
 }
 
 /** Format 1: each frame carries sha256(previous || entry). */
-function walkV1Chain(bytes: Uint8Array, view: DataView, start: number, entryCount: number, genesis: Uint8Array): { end: number; headHex: string } | ChainFault {
+function walkV1Chain(
+  bytes: Uint8Array, view: DataView, start: number, entryCount: number, genesis: Uint8Array, onEntry: ((e: DecodedAuditEntry) => void) | null,
+): { end: number; headHex: string } | ChainFault {
   let prev: Uint8Array = genesis;
   let p = start;
   for (let k = 0; k < entryCount; k++) {
@@ -212,7 +224,7 @@ function walkV1Chain(bytes: Uint8Array, view: DataView, start: number, entryCoun
     if (!sameBytes(h, bytes.subarray(p + FRAME_PREFIX_BYTES + len, p + V1_FRAME_OVERHEAD_BYTES + len))) {
       return { part: "entry", index: k, reason: "hash mismatch (this entry, its stored hash, or the label changed)" };
     }
-    const bad = checkDecodes(entry, k);
+    const bad = checkDecodes(entry, k, onEntry);
     if (bad !== null) return bad;
     prev = h;
     p += V1_FRAME_OVERHEAD_BYTES + len;

@@ -220,10 +220,12 @@ function replayCaptured(session: Session, s: SessionStrategy, x: InstanceCapture
   }
   return {
     // A session recorded before audit format 2 holds a format-1 head, which the
-    // same entries cannot reproduce here; its chain verified when read and
-    // every entry matched, so the heads would agree in its format.
+    // same entries cannot reproduce here; its chain verified when read, and
+    // with the same label and every entry matched the heads would agree in
+    // its format.
     instance: x.instance, worker: x.worker, startAt: x.startAt, coverage: "full",
-    ok: divergence === undefined && (expected.formatVersion !== actual.formatVersion || expected.headHex === actual.headHex),
+    ok: divergence === undefined && expected.label === actual.label
+      && (expected.formatVersion !== actual.formatVersion || expected.headHex === actual.headHex),
     calls: actual.entries.length, fuelEvents: fuelReplayed.length, auditHash: actual.headHex, divergence,
   };
 }

@@ -75,6 +75,21 @@ describe("subscribe", () => {
     expect(delivered[delivered.length - 1]).toBe(at);
   });
 
+  it("a change made before the market callback (in rf_on_timer) still waits for the next market event", () => {
+    // A timer 1 ms in unsubscribes from everything. It fires inside some
+    // market event's onMarket, before that event's rf_on_market: that event
+    // is still delivered, later ones are not.
+    const { delivered, entries } = run({
+      rf_start: "(drop (call $timer (i32.const 1000) (i32.const 7)))",
+      rf_on_timer: "(drop (call $subscribe (i32.const -1) (i32.const 0)))",
+      rf_on_market: NOTE_DELIVERY,
+    }, recording);
+    const at = entries.find((e) => e.call === "subscribe")!.eventIndex;
+    const events = marketEvents(recording).map((m) => m.e);
+    expect(events.indexOf(at)).toBeGreaterThan(0);
+    expect(delivered).toEqual(events.slice(0, events.indexOf(at) + 1));
+  });
+
   it("an unsubscribed strategy's orders still match, and its timers, fills and order updates still arrive", () => {
     // Subscribed to nothing; a timer 1 ms in sends a 1-lot IOC market buy on
     // instrument 0 (again 1 ms later while risk has no price for it yet),
