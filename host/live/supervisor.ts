@@ -485,7 +485,7 @@ export class Supervisor {
   }
 
   private drain(inst: WorkerInstance): number {
-    if (inst.consumer.backlogBytes() === 0) return 0;
+    if (!inst.consumer.hasMessage()) return 0;
     return inst.consumer.read(inst.handler);
   }
 

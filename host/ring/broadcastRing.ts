@@ -42,6 +42,9 @@ export class BroadcastPublisher {
   private readonly slotsBase: number;
   /** Times a lossless publish had to wait for the slowest reader. */
   backpressureWaits = 0;
+  /** The claim last stored, and how far past a batch a live publisher claims (see broadcastLayout.ts). */
+  private claimed = 0;
+  private readonly claimAhead: number;
 
   constructor(sab: SharedArrayBuffer, private readonly wait: WaitStrategy) {
     const g = geometry(sab);
@@ -50,6 +53,7 @@ export class BroadcastPublisher {
     this.readers = g.readers;
     this.policy = g.policy;
     this.slotsBase = slotsWord(g.readers);
+    this.claimAhead = g.policy === RingPolicy.Live ? g.capacity >> 2 : 0;
   }
 
   get published(): number {
@@ -91,7 +95,11 @@ export class BroadcastPublisher {
     const mask = this.capacity - 1;
     const base = this.slotsBase;
     const s0 = this.seq;
-    Atomics.store(w, CLAIM_WORD, (s0 + count) | 0);
+    const end = s0 + count;
+    if (end > this.claimed) {
+      this.claimed = end + this.claimAhead;
+      Atomics.store(w, CLAIM_WORD, this.claimed | 0);
+    }
     for (let i = 0; i < count; i++) copyRecord(w, base + ((s0 + i) & mask) * SLOT_WORDS, src, at + i * EVENT_RECORD_WORDS);
     this.seq = s0 + count;
     Atomics.store(w, TAIL_WORD, this.seq | 0);

@@ -195,13 +195,14 @@ export class RiskGate {
   }
 
   private record(t: number): void {
+    // No `%`: an integer division is ~10 ns on the order's path.
     const cap = this.recent.length;
     if (this.recentCount < cap) {
-      this.recent[(this.head + this.recentCount) % cap] = t;
-      this.recentCount++;
+      // The log has not wrapped yet, so head is still 0.
+      this.recent[this.recentCount++] = t;
     } else {
       this.recent[this.head] = t;
-      this.head = (this.head + 1) % cap;
+      this.head = this.head + 1 === cap ? 0 : this.head + 1;
     }
   }
 }

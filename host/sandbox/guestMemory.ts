@@ -12,11 +12,13 @@ export class GuestMemory {
   private buffer: ArrayBuffer;
   private u8: Uint8Array;
   private i32: Int32Array;
+  private f64v: Float64Array;
 
   constructor(private readonly memory: WebAssembly.Memory) {
     this.buffer = memory.buffer;
     this.u8 = new Uint8Array(this.buffer);
     this.i32 = new Int32Array(this.buffer);
+    this.f64v = new Float64Array(this.buffer);
   }
 
   private refresh(): void {
@@ -26,6 +28,7 @@ export class GuestMemory {
       this.buffer = this.memory.buffer;
       this.u8 = new Uint8Array(this.buffer);
       this.i32 = new Int32Array(this.buffer);
+      this.f64v = new Float64Array(this.buffer);
     }
   }
 
@@ -46,6 +49,12 @@ export class GuestMemory {
   bytes(): Uint8Array {
     this.refresh();
     return this.u8;
+  }
+
+  /** Current 8-byte view (for copying, never for arithmetic); valid until the guest runs again. */
+  f64(): Float64Array {
+    this.refresh();
+    return this.f64v;
   }
 
   /** Current word view; valid until the guest runs again. */

@@ -5,7 +5,7 @@
  * throw into the caller. After a fault the instance is dead (quarantined):
  * every later call returns false without entering the guest.
  */
-import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN, copyRecord } from "../abi/eventRecord.ts";
+import { EVENT_RECORD_BYTES, EVENT_RECORD_WORDS, EVENT_RECORD_ALIGN, copyRecord, copyRecord64 } from "../abi/eventRecord.ts";
 import { ABI_VERSION } from "../abi/version.ts";
 import { METER_ENTRY_EXPORTS, METER_EXPORT, METER_GLOBAL, MeterFault } from "../metering/meterAbi.ts";
 import { FaultKind, FaultMessage, GuestFault, type Fault } from "./faults.ts";
@@ -61,6 +61,10 @@ export class StrategyInstance implements FuelMeter {
   private readonly enterOrder: EnterFn | undefined;
   private readonly enterTimer: EnterFn | undefined;
   private eventWord = -1;
+  private srcA: Int32Array | null = null;
+  private srcA64: Float64Array | null = null;
+  private srcB: Int32Array | null = null;
+  private srcB64: Float64Array | null = null;
   private currentCallback: Callback = Callback.Start;
   private currentEvent = -1;
 
@@ -156,9 +160,9 @@ export class StrategyInstance implements FuelMeter {
   deliver(callback: EventCallback, eventIndex: number, words: Int32Array, at: number): boolean {
     if (this.fault !== null) return false;
     this.currentEvent = eventIndex;
-    const dst = this.memory.words();
-    const base = this.eventWord;
-    copyRecord(dst, base, words, at);
+    const src64 = (at & 1) === 0 ? this.f64Of(words) : null;
+    if (src64 !== null) copyRecord64(this.memory.f64(), this.eventWord >> 1, src64, at >> 1);
+    else copyRecord(this.memory.words(), this.eventWord, words, at);
     const budget = this.limits.fuelPerCallback;
     this.currentCallback = callback;
     const enter = callback === Callback.Market ? this.enterMarket : callback === Callback.Order ? this.enterOrder : this.enterTimer;
@@ -172,6 +176,24 @@ export class StrategyInstance implements FuelMeter {
     }
     this.used(budget - left);
     return true;
+  }
+
+  /**
+   * An 8-byte view of the record source `words`, or null when it is not
+   * 8-aligned. Events come from at most a few arrays (a ring or batch buffer,
+   * the runner's scratch record for venue events and timers, a recording's
+   * blocks), so the last two views are kept: a view is made only when the
+   * source changes, never per event.
+   */
+  private f64Of(words: Int32Array): Float64Array | null {
+    if (words === this.srcA) return this.srcA64;
+    if (words === this.srcB) return this.srcB64;
+    const view = (words.byteOffset & 7) === 0 ? new Float64Array(words.buffer, words.byteOffset, words.length >> 1) : null;
+    this.srcB = this.srcA;
+    this.srcB64 = this.srcA64;
+    this.srcA = words;
+    this.srcA64 = view;
+    return view;
   }
 
   /** rf_stop, under one callback budget. */

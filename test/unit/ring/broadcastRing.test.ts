@@ -133,6 +133,59 @@ describe("broadcast ring", () => {
   });
 });
 
+describe("broadcast ring claim", () => {
+  it("a live publisher stores its claim once per capacity/4 records, never behind the tail nor more than capacity/4 ahead", () => {
+    const capacity = 16;
+    const sab = createBroadcastRing(capacity, 1, RingPolicy.Live);
+    const pub = new BroadcastPublisher(sab, spin);
+    const w = new Int32Array(sab);
+    let stores = 0;
+    let last = Atomics.load(w, CLAIM_WORD);
+    for (let s = 0; s < 40; s++) {
+      pub.publish(record(s), 0);
+      const claim = Atomics.load(w, CLAIM_WORD);
+      if (claim !== last) stores++;
+      last = claim;
+      expect(claim - (s + 1)).toBeGreaterThanOrEqual(0);
+      expect(claim - (s + 1)).toBeLessThanOrEqual(capacity / 4);
+    }
+    // Claims at 1, 6, 11, ... 36: each covers the next capacity/4 + 1 records.
+    expect(stores).toBe(8);
+  });
+
+  it("a live reader within capacity - capacity/4 of the claim reads; one further behind is lapped and resyncs past the claim", () => {
+    const capacity = 16;
+    const sab = createBroadcastRing(capacity, 2, RingPolicy.Live);
+    const pub = new BroadcastPublisher(sab, spin);
+    const near = new BroadcastReader(sab, 0, spin);
+    const far = new BroadcastReader(sab, 1, spin);
+    near.cursor = 4;
+    for (let s = 0; s < capacity; s++) pub.publish(record(s), 0);
+    // Publishing seq 15 claimed up to 20: the slots of seqs 0..3 may be mid-rewrite.
+    expect(Atomics.load(new Int32Array(sab), CLAIM_WORD)).toBe(20);
+    const dst = new Int32Array(EVENT_RECORD_WORDS * capacity);
+    expect(near.pollBatch(dst, capacity)).toBe(12);
+    for (let i = 0; i < 12; i++) expectRecord(dst, i * EVENT_RECORD_WORDS, 4 + i);
+    expect(far.pollBatch(dst, capacity)).toBe(-1);
+    expect(far.cursor).toBe(5);
+    expect(far.gapRecords).toBe(5);
+    expect(far.pollBatch(dst, capacity)).toBe(11);
+    for (let i = 0; i < 11; i++) expectRecord(dst, i * EVENT_RECORD_WORDS, 5 + i);
+  });
+
+  it("a lossless publisher claims exactly what it publishes", () => {
+    const sab = createBroadcastRing(16, 1, RingPolicy.Lossless);
+    const pub = new BroadcastPublisher(sab, spin);
+    const reader = new BroadcastReader(sab, 0, spin);
+    const dst = new Int32Array(EVENT_RECORD_WORDS * 16);
+    for (let s = 0; s < 40; s++) {
+      pub.publish(record(s), 0);
+      expect(Atomics.load(new Int32Array(sab), CLAIM_WORD)).toBe(s + 1);
+      expect(reader.pollBatch(dst, 16)).toBe(1);
+    }
+  });
+});
+
 describe("broadcast ring batch bookkeeping", () => {
   it("a lap found after copying drops the whole batch; the next batch's batchFirst names its first record", () => {
     const spinWait = new BusySpinWait();

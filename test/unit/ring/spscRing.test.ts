@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SPSC_DATA_BYTE, maxPayloadBytes } from "../../../host/ring/spscLayout.ts";
+import { SPSC_DATA_BYTE, SPSC_TAIL_WORD, maxPayloadBytes } from "../../../host/ring/spscLayout.ts";
 import { INSUFFICIENT_CAPACITY, SpscConsumer, SpscProducer, createSpscRing } from "../../../host/ring/spscRing.ts";
 import { BusySpinWait } from "../../../host/ring/wait/busySpin.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
@@ -63,5 +63,27 @@ describe("spsc ring", () => {
     c.read(() => { read++; });
     expect(read).toBe(n);
     expect(p.tryClaim(1, 56)).not.toBe(INSUFFICIENT_CAPACITY);
+  });
+
+  it("the consumer reads a message once its length word is committed, without the tail, and never one claimed but uncommitted", () => {
+    const sab = createSpscRing(1024);
+    const p = new SpscProducer(sab, spin);
+    const c = new SpscConsumer(sab, spin);
+    const words = new Int32Array(sab);
+    const at = p.tryClaim(7, 8);
+    p.words[at >> 2] = 41;
+    p.words[(at >> 2) + 1] = 42;
+    // Claimed, payload written, not committed: nothing to read.
+    expect(c.hasMessage()).toBe(false);
+    expect(c.read(() => { throw new Error("delivered an uncommitted message"); })).toBe(0);
+    p.commit();
+    // The consumer polls the message's own length word: the producer's tail
+    // is telemetry, so a tail that reads stale must not hide the message.
+    words[SPSC_TAIL_WORD] = 0;
+    expect(c.hasMessage()).toBe(true);
+    const got: number[] = [];
+    expect(c.read((type, a) => { got.push(type, c.words[a >> 2], c.words[(a >> 2) + 1]); })).toBe(1);
+    expect(got).toEqual([7, 41, 42]);
+    expect(c.hasMessage()).toBe(false);
   });
 });
