@@ -268,6 +268,15 @@ export class Supervisor {
     for (let i = 0; i < n; i++) this.stamps[(first + i) & this.stampMask] = now;
     this.publisher.publishBatch(src, at, n);
     this.telemetry.eventsPublished += n;
+    // Ring occupancy peaks right after a publish, so the max lag is taken
+    // here. (Taken in pump() it read every reader's cursor line on every spin
+    // of the loop that waits for orders, in front of noticing one.)
+    for (let w = 0; w < this.slots.length; w++) {
+      // A dead reader's frozen cursor is not lag (it would grow without bound).
+      if (!this.slots[w].current.alive) continue;
+      const lag = this.publisher.lag(w);
+      if (lag > this.telemetry.maxRingLag) this.telemetry.maxRingLag = lag;
+    }
     return n;
   }
 
@@ -275,12 +284,6 @@ export class Supervisor {
   pump(): number {
     let n = 0;
     for (const slot of this.slots) n += this.drain(slot.current);
-    for (let w = 0; w < this.slots.length; w++) {
-      // A dead reader's frozen cursor is not lag (it would grow without bound).
-      if (!this.slots[w].current.alive) continue;
-      const lag = this.publisher.lag(w);
-      if (lag > this.telemetry.maxRingLag) this.telemetry.maxRingLag = lag;
-    }
     return n;
   }
 
