@@ -3,6 +3,7 @@
  * commands/<name>.ts and exports `run(argv): Promise<number>` (the exit code).
  * Commands are loaded lazily so `ringfence verify` never pays for binaryen.
  */
+import "../engine/v8Tuning.ts";
 import { CliError } from "./errors.ts";
 
 type CommandModule = { run(argv: string[]): Promise<number> };

@@ -6,6 +6,7 @@
  * guest synchronously and identically to a backtest; the host only ever
  * sees orders that already passed it.
  */
+import "../engine/v8Tuning.ts";
 import { parentPort, workerData } from "node:worker_threads";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../abi/codes.ts";
