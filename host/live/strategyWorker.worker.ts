@@ -11,6 +11,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../abi/codes.ts";
 import { lo32, hi32 } from "../abi/int64.ts";
+import { AUDIT_BLOCK_ENTRIES } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { StrategyRunner, type RunnerObserver } from "../engine/strategyRunner.ts";
 import { RingPolicy } from "../ring/broadcastLayout.ts";
@@ -158,7 +159,9 @@ function reportAttach(firstEvent: number): void {
 }
 
 function main(): void {
-  const logs = init.strategies.map((s) => new AuditLog(`strategy:${s.codeId}`));
+  // Unless the session is recorded, only each chain's head is reported:
+  // hold no sealed blocks, so a long live run's memory stays flat.
+  const logs = init.strategies.map((s) => new AuditLog(`strategy:${s.codeId}`, AUDIT_BLOCK_ENTRIES, init.record === true));
   const runners = init.strategies.map((s, i) => new StrategyRunner(
     {
       label: s.label,

@@ -198,6 +198,10 @@ export class LiveDeployment {
       batch.push({ ...entry, args: [...entry.args] });
     });
     this.auditFlushed = this.sup.audit.count;
+    // The store has them now (the batch holds copies): the supervisor's
+    // chain keeps only what is not flushed yet, so a deployment that runs for
+    // days does not grow by every entry it ever made.
+    this.sup.audit.release(this.auditFlushed);
     if (batch.length === 0) return this.auditFlush;
     this.auditFlush = this.auditFlush.then(() => this.o.audit(batch)).catch(() => undefined);
     return this.auditFlush;

@@ -91,6 +91,51 @@ describe("AuditLog", () => {
     }
   });
 
+  it("a log that retains nothing has the same chain, entry for entry, and refuses to hand out what it dropped", () => {
+    const seed = testSeed("auditLog.headOnly");
+    const rand = prng(seed);
+    for (const block of [1, 4, 64]) {
+      const kept = new AuditLog("strategy:x", block);
+      const headOnly = new AuditLog("strategy:x", block, false);
+      expect(headOnly.headHex).toBe(kept.headHex);
+      const n = 3 * block + Math.floor(rand() * 2 * block);
+      for (let k = 0; k < n; k++) {
+        const e: AuditEntry = { eventIndex: k, timeNs: k * 7, call: rand() < 0.5 ? "submit_order" : "log", args: [k, Math.floor(rand() * 1e6)], result: k % 3, detail: rand() < 0.3 ? `d${k}` : undefined };
+        kept.append(e);
+        headOnly.append(e);
+        if (headOnly.headHex !== kept.headHex) throw new Error(`seed ${seed} block ${block}: heads differ after entry ${k}`);
+      }
+      expect(headOnly.count).toBe(n);
+      expect(() => headOnly.blockBytes(), `seed ${seed}`).toThrow(/no longer held/);
+      expect(() => headOnly.visitEntries(0, () => {}), `seed ${seed}`).toThrow(RangeError);
+      // The open block is still there to read.
+      const held = Math.floor(n / block) * block;
+      expect(visited(headOnly, held)).toEqual(visited(kept, held));
+    }
+  });
+
+  it("release(before) drops whole sealed blocks before it; the head, later entries and appends go on unchanged", () => {
+    const seed = testSeed("auditLog.release");
+    const [log] = sampleLogs(seed, 30, 4);
+    const [twin] = sampleLogs(seed, 30, 4);
+    const head = log.headHex;
+    expect(log.release(0)).toBe(0);
+    expect(log.release(10)).toBe(8); // blocks 0 and 1 (entries 0..7); entry 8 is in block 2
+    expect(log.headHex).toBe(head);
+    expect(visited(log, 8)).toEqual(visited(twin, 8));
+    expect(() => log.visitEntries(7, () => {})).toThrow(/no longer held/);
+    expect(() => log.blockBytes()).toThrow(/first 8 entries/);
+    expect(log.release(5)).toBe(8); // never un-releases
+    expect(log.release(log.count + 100)).toBe(Math.floor(log.count / 4) * 4); // only sealed blocks go
+    const e: AuditEntry = { eventIndex: 99, timeNs: 99, call: "cancel_order", args: [1], result: 0 };
+    log.append(e);
+    twin.append(e);
+    expect(log.headHex).toBe(twin.headHex);
+    const from = log.release(0);
+    expect(from).toBe(60);
+    expect(visited(log, from)).toEqual(visited(twin, from)); // the open block with the new entry
+  });
+
   it("the head of an open block is the hash it would seal with; appending more moves it", () => {
     const log = new AuditLog("open", 4);
     const e = (k: number): AuditEntry => ({ eventIndex: k, timeNs: k, call: "cancel_order", args: [k], result: 0 });
