@@ -51,7 +51,7 @@ import { HostField, StrategyField, WorkerField, WorkerState, controlBytes, hostW
 import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg, STAMP_SENT_AT_WORD } from "./orderMessages.ts";
 import { DEFAULT_RESTART_POLICY, restartDelayMs, restartPolicy, type RestartPolicy } from "./restartPolicy.ts";
 import { LiveTelemetry } from "./telemetry.ts";
-import { NS_PER_MS, wallMs } from "./wallClock.ts";
+import { NS_PER_MS, hotWallMs, wallMs } from "./wallClock.ts";
 import type { WorkerCapture, WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
 
 export interface SupervisorOptions {
@@ -155,7 +155,7 @@ export class Supervisor {
   private readonly slots: WorkerSlot[] = [];
   /** Worker slots (fixed at start; the control block's layout depends on it). */
   private readonly workerTotal: number;
-  /** wallMs() publish time per ring slot, shared with the workers (feed → worker telemetry). */
+  /** hotWallMs() publish time per ring slot, shared with the workers (feed → worker telemetry). */
   private readonly stamps: Float64Array;
   private readonly stampsSab: SharedArrayBuffer;
   private readonly stampMask: number;
@@ -263,7 +263,7 @@ export class Supervisor {
   publish(src: Int32Array, at: number, count: number): number {
     const n = Math.min(count, this.publisher.available());
     if (n <= 0) return 0;
-    const now = wallMs();
+    const now = hotWallMs();
     const first = this.publisher.published;
     for (let i = 0; i < n; i++) this.stamps[(first + i) & this.stampMask] = now;
     this.publisher.publishBatch(src, at, n);
@@ -515,7 +515,7 @@ export class Supervisor {
           const eventIndex = joinI64(w[b + OrderField.eventLo], w[b + OrderField.eventHi]);
           const result = w[b + OrderField.result];
           const live = t.strategies[s];
-          const now = wallMs();
+          const now = hotWallMs();
           if (eventIndex > this.publisher.published - this.stamps.length) {
             t.tickToOrder.recordValue(Math.max(1, Math.round((now - this.stamps[eventIndex & this.stampMask]) * NS_PER_MS)));
           }
