@@ -14,6 +14,8 @@
  * and the stage samples below are cold reads, on the tick-to-order path.
  */
 
+export const NS_PER_MS = 1e6;
+
 /** CLOCK_MONOTONIC in nanoseconds (exact as a double for 104 days of uptime). */
 export function monoNs(): number {
   return Number(process.hrtime.bigint());
@@ -59,4 +61,3 @@ export function hotWallMs(): number {
   return performance.now() + PERF_TO_MONO_MS;
 }
 
-export const NS_PER_MS = 1e6;

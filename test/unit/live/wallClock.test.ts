@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { wallMs } from "../../../host/live/wallClock.ts";
+import { hotWallMs, wallMs } from "../../../host/live/wallClock.ts";
 
 describe("wallMs: the telemetry clock shared by the feed and the workers", () => {
   it("keeps sub-nanosecond resolution in its value (epoch milliseconds would step by 244 ns)", () => {
@@ -25,5 +25,25 @@ describe("wallMs: the telemetry clock shared by the feed and the workers", () =>
     }
     // Same thread: one base.
     expect(Math.abs(offset() - d0)).toBeLessThan(0.01);
+  });
+
+  it("hotWallMs (performance.now plus a calibrated offset) reads the same clock as wallMs, to within a few µs", () => {
+    // Bracket a hot read between two wallMs reads; the tightest bracket of a
+    // few bounds the calibration error (preemption only widens a bracket).
+    let worst = Infinity;
+    for (let k = 0; k < 50; k++) {
+      const before = wallMs();
+      const hot = hotWallMs();
+      const after = wallMs();
+      const outside = Math.max(before - hot, hot - after, 0);
+      worst = Math.min(worst, outside);
+    }
+    expect(worst).toBeLessThan(0.005); // ms: 5 µs, far above the calibration's tens of ns
+    let last = hotWallMs();
+    for (let i = 0; i < 10_000; i++) {
+      const t = hotWallMs();
+      expect(t).toBeGreaterThanOrEqual(last);
+      last = t;
+    }
   });
 });
