@@ -50,10 +50,11 @@ const PERF_TO_MONO_MS = perfToMonoMs();
 /**
  * wallMs() for reads on every event (the feed's publish stamps, the order's
  * arrival): performance.now() plus this thread's offset, calibrated when
- * this module loads. process.hrtime.bigint() allocates a BigInt per read,
- * and on the feed thread that was a page of fresh young-generation memory
- * every ~49 events, whose page fault could land between a publish stamp and
- * the publish (tick-to-order samples 2–3 µs slow at a 49-event period).
+ * this module loads. process.hrtime.bigint() allocates a BigInt per read:
+ * with it on the feed thread, slow tick-to-order samples came at a
+ * 49-event period, and with this clock the period is gone (page faults
+ * were counted and are not it; V8's allocation slow path is the likely
+ * cause).
  * Differences of two hotWallMs() reads on one thread are exact; against a
  * wallMs() read on another thread they carry the calibration's error.
  */
