@@ -414,9 +414,7 @@ export class StrategyRunner implements HostContext, RiskView {
     return this.venue.account(i).fills;
   }
   workingOrders(): number {
-    let n = 0;
-    for (let i = 0; i < this.instruments.length; i++) n += this.venue.account(i).workingOrders;
-    return n;
+    return this.venue.workingOrderCount;
   }
   referencePriceTicks(i: number): number {
     return this.venue.referencePriceTicks(i);

@@ -326,7 +326,9 @@ export class SimVenue {
     const bid = this.bidTicks[instrument];
     const ask = this.askTicks[instrument];
     // bid + floor((ask - bid) / 2) == floor((bid + ask) / 2) without forming bid + ask (> 2^53 possible).
-    if (bid > 0 && ask > 0) return bid + Math.floor((ask - bid) / 2);
+    // Below 2^31 (nearly every price) the halving is an integer shift, not a
+    // double division and floor on the risk check's path.
+    if (bid > 0 && ask > 0) return bid < 0x80000000 && ask < 0x80000000 ? bid + ((ask - bid) >> 1) : bid + Math.floor((ask - bid) / 2);
     return this.lastTradeTicks[instrument];
   }
 

@@ -274,6 +274,25 @@ describe("SimVenue: reference price, accounts, stats", () => {
     expect(v.referencePriceTicks(-1)).toBe(0);
   });
 
+  it("reference price is floor((bid + ask) / 2) exactly, below and above 2^31, crossed quotes included", () => {
+    const seed = testSeed("venue reference price");
+    const rand = prng(seed);
+    const { v } = setup(1);
+    const edges = [1, 2, 3, 2 ** 31 - 2, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32, 2 ** 53 - 1];
+    const pairs: [number, number][] = [];
+    for (const a of edges) for (const b of edges) pairs.push([a, b]);
+    for (let k = 0; k < 5_000; k++) {
+      const scale = rand() < 0.5 ? 2 ** 31 : 2 ** 53 - 1;
+      pairs.push([1 + Math.floor(rand() * (scale - 1)), 1 + Math.floor(rand() * (scale - 1))]);
+    }
+    for (const [bid, ask] of pairs) {
+      v.onMarket(quote(0, bid, 1, ask, 1), 0);
+      const want = Number((BigInt(bid) + BigInt(ask)) / 2n); // both positive: BigInt division floors
+      const got = v.referencePriceTicks(0);
+      if (got !== want) throw new Error(`seed ${seed}: bid ${bid} ask ${ask}: got ${got}, want ${want}`);
+    }
+  });
+
   it("cash, position and MTM across buys and sells", () => {
     const { q, v } = setup();
     v.onMarket(quote(0, 99, 10, 101, 10), 0);
