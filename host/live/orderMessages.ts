@@ -63,23 +63,6 @@ export function writeOrderPayload(w: Int32Array, b: number, strategy: number, ev
   w[b + OrderField.clientTag] = o.clientTag;
 }
 
-/** Copies an Order payload encoded elsewhere (writeOrderPayload at 0) to word b, in one burst of stores. */
-export function copyOrderPayload(w: Int32Array, b: number, src: Int32Array): void {
-  w[b] = src[0];
-  w[b + 1] = src[1];
-  w[b + 2] = src[2];
-  w[b + 3] = src[3];
-  w[b + 4] = src[4];
-  w[b + 5] = src[5];
-  w[b + 6] = src[6];
-  w[b + 7] = src[7];
-  w[b + 8] = src[8];
-  w[b + 9] = src[9];
-  w[b + 10] = src[10];
-  w[b + 11] = src[11];
-  w[b + 12] = src[12];
-}
-
 /** Writes a Venue payload (strategy, event index, one 16-word Fill/OrderUpdate record) at word b. */
 export function writeVenuePayload(w: Int32Array, b: number, strategy: number, eventIndex: number, src: Int32Array, at: number): void {
   w[b] = strategy;

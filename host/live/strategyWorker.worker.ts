@@ -23,7 +23,7 @@ import type { OrderFields } from "../venue/orderFields.ts";
 import { HostField, StrategyField, WorkerField, WorkerState, hostWord, strategyWord, workerWord } from "./controlLayout.ts";
 import {
   ATTACH_MSG_WORDS, CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS,
-  copyOrderPayload, writeOrderPayload, writeVenuePayload,
+  writeOrderPayload, writeVenuePayload,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { encodeAuditFile } from "../audit/auditFile.ts";
@@ -72,18 +72,12 @@ function claim(type: number, bytes: number): number {
   return at;
 }
 
-const orderScratch = new Int32Array(ORDER_MSG_WORDS);
-
 function observerFor(strategy: number): RunnerObserver {
   return {
     order(eventIndex: number, o: OrderFields, result: number): void {
-      // Encoded first and copied in one burst: the host polls the message's
-      // own cache line, and stores spread over the encoding let it take the
-      // line back between them (a transfer each time).
-      writeOrderPayload(orderScratch, 0, strategy, eventIndex, o, result);
       const at = claim(OrderMsg.Order, ORDER_MSG_WORDS * 4);
       if (at < 0) return;
-      copyOrderPayload(out.words, at >> 2, orderScratch);
+      writeOrderPayload(out.words, at >> 2, strategy, eventIndex, o, result);
       out.commit();
       // A sampled order is followed by its send time (order → host stage).
       if (sampleOrder) {

@@ -79,7 +79,7 @@ export class SpscProducer extends SpscView {
       this.tail = (this.tail + padding) | 0;
     }
     const at = SPSC_DATA_BYTE + (this.tail & this.mask);
-    this.pendingType = type;
+    w[(at >> 2) + 1] = type;
     this.pendingAt = at;
     this.pendingLen = recordLen;
     this.pendingAligned = aligned;
@@ -87,14 +87,12 @@ export class SpscProducer extends SpscView {
   }
 
   private pendingAt = -1;
-  private pendingType = 0;
   private pendingLen = 0;
   private pendingAligned = 0;
 
   /** Publishes the claimed message. */
   commit(): void {
     const w = this.words;
-    w[(this.pendingAt >> 2) + 1] = this.pendingType;
     Atomics.store(w, this.pendingAt >> 2, this.pendingLen);
     this.tail = (this.tail + this.pendingAligned) | 0;
     Atomics.store(w, SPSC_TAIL_WORD, this.tail);
