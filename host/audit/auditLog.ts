@@ -65,10 +65,10 @@ export class AuditLog {
   readonly label: string;
   readonly blockEntries: number;
   private readonly labelBytes: Buffer;
-  /** Sealed blocks in order, each its frames and hash (a view into a chunk); the first `releasedBlocks` are dropped (NO_BYTES). */
+  /** Sealed blocks still held, in order, each its frames and hash (a view into a chunk): block releasedBlocks + k is sealed[k]. */
   private readonly sealed: Uint8Array[] = [];
   private sealedBytes = 0;
-  /** Leading sealed blocks no longer held (release(), or every block of a log that retains none). */
+  /** Sealed blocks no longer held, all before the held ones (release(), or every block of a log that retains none). */
   private releasedBlocks = 0;
   /** The chunk sealed blocks are being copied into (unused when nothing is retained). */
   private chunk: Buffer = NO_BYTES;
@@ -141,7 +141,6 @@ export class AuditLog {
     const digest = hash("sha256", this.block.subarray(0, used), "binary");
     if (!this.retain) {
       for (let k = 0; k < HASH_BYTES; k++) this.block[k] = digest.charCodeAt(k);
-      this.sealed.push(NO_BYTES);
       this.releasedBlocks++;
       this.blockUsed = HASH_BYTES;
       this.blockCount = 0;
@@ -184,6 +183,11 @@ export class AuditLog {
 
   get count(): number {
     return this.entries;
+  }
+
+  /** Sealed blocks held in memory (the open block aside): what retain/release keep bounded. */
+  get heldBlocks(): number {
+    return this.sealed.length;
   }
 
   /** Hex of the head hash (the genesis hash while empty). */
@@ -243,12 +247,12 @@ export class AuditLog {
    * index still held.
    */
   release(before: number): number {
-    const upTo = Math.min(Math.floor(Math.max(0, before) / this.blockEntries), this.sealed.length);
-    for (let b = this.releasedBlocks; b < upTo; b++) {
-      this.sealedBytes -= this.sealed[b].length;
-      this.sealed[b] = NO_BYTES;
+    const drop = Math.min(Math.floor(Math.max(0, before) / this.blockEntries) - this.releasedBlocks, this.sealed.length);
+    if (drop > 0) {
+      for (let k = 0; k < drop; k++) this.sealedBytes -= this.sealed[k].length;
+      this.sealed.splice(0, drop);
+      this.releasedBlocks += drop;
     }
-    if (upTo > this.releasedBlocks) this.releasedBlocks = upTo;
     return this.releasedBlocks * this.blockEntries;
   }
 
@@ -274,7 +278,7 @@ export class AuditLog {
         p += FRAME_PREFIX_BYTES + len;
       }
     };
-    for (let b = Math.floor(from / this.blockEntries); b < this.sealed.length; b++) {
+    for (let b = Math.floor(from / this.blockEntries) - this.releasedBlocks; b < this.sealed.length; b++) {
       const block = this.sealed[b];
       walk(block, block.length - HASH_BYTES);
     }

@@ -106,6 +106,8 @@ describe("AuditLog", () => {
         if (headOnly.headHex !== kept.headHex) throw new Error(`seed ${seed} block ${block}: heads differ after entry ${k}`);
       }
       expect(headOnly.count).toBe(n);
+      expect(headOnly.heldBlocks).toBe(0);
+      expect(kept.heldBlocks).toBe(Math.floor(n / block));
       expect(() => headOnly.blockBytes(), `seed ${seed}`).toThrow(/no longer held/);
       expect(() => headOnly.visitEntries(0, () => {}), `seed ${seed}`).toThrow(RangeError);
       // The open block is still there to read.
@@ -120,13 +122,16 @@ describe("AuditLog", () => {
     const [twin] = sampleLogs(seed, 30, 4);
     const head = log.headHex;
     expect(log.release(0)).toBe(0);
+    expect(log.heldBlocks).toBe(15);
     expect(log.release(10)).toBe(8); // blocks 0 and 1 (entries 0..7); entry 8 is in block 2
+    expect(log.heldBlocks).toBe(13);
     expect(log.headHex).toBe(head);
     expect(visited(log, 8)).toEqual(visited(twin, 8));
     expect(() => log.visitEntries(7, () => {})).toThrow(/no longer held/);
     expect(() => log.blockBytes()).toThrow(/first 8 entries/);
     expect(log.release(5)).toBe(8); // never un-releases
     expect(log.release(log.count + 100)).toBe(Math.floor(log.count / 4) * 4); // only sealed blocks go
+    expect(log.heldBlocks).toBe(0);
     const e: AuditEntry = { eventIndex: 99, timeNs: 99, call: "cancel_order", args: [1], result: 0 };
     log.append(e);
     twin.append(e);
