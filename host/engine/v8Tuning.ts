@@ -1,8 +1,8 @@
 /**
- * V8 tuning for the per-event hot paths, applied when this module loads: the
- * CLI's entry and every worker entry that runs strategies import it first.
- * V8 flags belong to the process, so the CLI setting it covers the workers
- * it starts; the worker entries set it too for a host that embeds them.
+ * V8 tuning for the per-event hot paths, applied when this module loads. V8
+ * flags belong to the process, so the CLI's entry importing it covers every
+ * worker it starts (strategy, sweep, fuzz, service). The strategy worker
+ * imports it too: a program may embed the Supervisor without the CLI.
  *
  * TurboFan inlines callees into an optimized function until their bytecode
  * adds up to --max-inlined-bytecode-size-cumulative (920 bytes in Node 20).

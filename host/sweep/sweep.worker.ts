@@ -3,7 +3,6 @@
  * Caches the recording (by path) and the admitted, metered module (by code
  * id) across tasks, so a grid pays for reading and metering once per thread.
  */
-import "../engine/v8Tuning.ts";
 import { runBacktest } from "../backtest/backtest.ts";
 import { readRecordingFile, type Recording } from "../feed/recording.ts";
 import { prepareModule, type PreparedModule } from "../sandbox/preparedModule.ts";

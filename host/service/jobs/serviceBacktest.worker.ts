@@ -5,7 +5,6 @@
  * off the server's event loop. Keeps the last dataset and the prepared
  * modules (by code id) between jobs, as the sweep worker does.
  */
-import "../../engine/v8Tuning.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
 import type { Recording } from "../../feed/recording.ts";
 import { generateSynthetic } from "../../feed/synthetic.ts";
