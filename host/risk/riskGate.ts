@@ -195,14 +195,13 @@ export class RiskGate {
   }
 
   private record(t: number): void {
-    // No `%`: an integer division is ~10 ns on the order's path.
     const cap = this.recent.length;
     if (this.recentCount < cap) {
-      // The log has not wrapped yet, so head is still 0.
-      this.recent[this.recentCount++] = t;
+      this.recent[(this.head + this.recentCount) % cap] = t;
+      this.recentCount++;
     } else {
       this.recent[this.head] = t;
-      this.head = this.head + 1 === cap ? 0 : this.head + 1;
+      this.head = (this.head + 1) % cap;
     }
   }
 }
