@@ -37,6 +37,8 @@ export interface LiveRunOptions {
   readonly viewEveryMs?: number;
   /** Flight recorder: return a LiveCapture (what each strategy consumed and decided). */
   readonly record?: boolean;
+  /** Keep the host chain's sealed blocks (SupervisorOptions.keepAudit; default: `record`). */
+  readonly keepAudit?: boolean;
   /** What happens after a worker dies (supervisor.ts; default none). */
   readonly restart?: Partial<RestartPolicy>;
   /** Test hook: called once after `atEvent` events were published. */
@@ -133,6 +135,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     watchdogMs: o.watchdogMs ?? 2000,
     batch: o.pollBatch,
     record: o.record,
+    keepAudit: o.keepAudit,
     workerScript: o.workerScript,
     restart: o.restart,
   });

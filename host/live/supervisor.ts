@@ -40,6 +40,7 @@ import { Worker } from "node:worker_threads";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState, OrderStatus, Side } from "../abi/codes.ts";
 import { joinI64 } from "../abi/int64.ts";
+import { AUDIT_BLOCK_ENTRIES } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
 import { RingPolicy } from "../ring/broadcastLayout.ts";
@@ -68,6 +69,13 @@ export interface SupervisorOptions {
   readonly batch?: number;
   /** Flight recorder on (see WorkerCapture). */
   readonly record?: boolean;
+  /**
+   * Keep the host chain's sealed blocks (audit.visitEntries / encodeAuditFile
+   * need them) instead of only its head. Default: what `record` says. A
+   * caller that streams the chain elsewhere keeps them and release()s what
+   * it has stored; without either, a run of any length holds one open block.
+   */
+  readonly keepAudit?: boolean;
   /** Path of the built worker script (dist/strategyWorker.worker.mjs). */
   readonly workerScript: string;
   /** What happens after a worker dies (default: none, the slot stays down). */
@@ -146,7 +154,7 @@ export interface InstanceRecord {
 
 export class Supervisor {
   readonly telemetry: LiveTelemetry;
-  readonly audit = new AuditLog("run");
+  readonly audit: AuditLog;
   readonly publisher: BroadcastPublisher;
   readonly restartPolicy: RestartPolicy;
   private readonly control: Int32Array;
@@ -167,6 +175,7 @@ export class Supervisor {
     if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096)) throw new RangeError(`supervisor: batch=${o.batch} must be in 1..4096`);
     if (!(o.watchdogMs > 0)) throw new RangeError(`supervisor: watchdogMs=${o.watchdogMs} must be > 0`);
     this.restartPolicy = o.restart === undefined ? DEFAULT_RESTART_POLICY : restartPolicy(o.restart);
+    this.audit = new AuditLog("run", AUDIT_BLOCK_ENTRIES, o.keepAudit ?? o.record === true);
     const workers = Math.min(o.workers, o.strategies.length);
     this.workerTotal = workers;
     this.ring = createBroadcastRing(o.ringCapacity, workers, o.policy);

@@ -3,7 +3,9 @@
 // (cancel-on-disconnect, audited) while everyone else carries on.
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../host/backtest/backtest.ts";
+import { AUDIT_BLOCK_ENTRIES } from "../../host/audit/auditFormat.ts";
 import { runLive } from "../../host/live/liveRun.ts";
+import type { Supervisor } from "../../host/live/supervisor.ts";
 import { RingPolicy } from "../../host/ring/broadcastLayout.ts";
 import { restingBuyWat, strategyWat, wat } from "../fixtures/wat.ts";
 import { exampleSpec, spec, synthetic } from "../support/backtestHarness.ts";
@@ -41,6 +43,28 @@ describe("live mode through the rings", () => {
       expect(stage.samples).toBeGreaterThan(0);
       expect(stage.samples).toBeLessThanOrEqual(workers * (ticks + 1));
     }
+  });
+
+  it("the host chain keeps only its head unless asked to keep its blocks; the head is the same either way", async () => {
+    const recording = synthetic(20_000, 3, 3);
+    const specs = [exampleSpec("market-maker")];
+    const run = async (keepAudit: boolean | undefined) => {
+      let sup: Supervisor | null = null;
+      const live = await runLive({
+        recording, strategies: specs, workers: 1, wait: "hybrid", policy: RingPolicy.Lossless,
+        durationMs: 0, ratePerSec: 0, workerScript: distPath("strategyWorker.worker.mjs"), keepAudit,
+        onEvent: { atEvent: 1, run: (s) => { sup = s; } },
+      });
+      return { live, audit: sup!.audit };
+    };
+    const plain = await run(undefined);
+    const kept = await run(true);
+    // One worker on a lossless ring: its messages, and so the host chain, arrive in one order.
+    expect(plain.audit.count).toBeGreaterThan(4 * AUDIT_BLOCK_ENTRIES);
+    expect(kept.audit.count).toBe(plain.audit.count);
+    expect(plain.live.hostAuditHash).toBe(kept.live.hostAuditHash);
+    expect(plain.audit.heldBlocks).toBe(0);
+    expect(kept.audit.heldBlocks).toBe(Math.floor(kept.audit.count / AUDIT_BLOCK_ENTRIES));
   });
 
   it("stage telemetry is sampled by time: a short paced run has samples of every stage, at most one per tick", async () => {

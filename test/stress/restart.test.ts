@@ -55,6 +55,7 @@ describe("restart policy", () => {
       recording, strategies: specs, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
       // Paced so the feed is still running when the replacement starts; lossless, so it then misses nothing.
       durationMs: 0, ratePerSec: 20_000, workerScript: distPath("strategyWorker.worker.mjs"),
+      keepAudit: true, // the test reads the host chain's entries
       restart: { policy: "fresh", maxRestarts: 2, backoffMs: 20 },
       onEvent: { atEvent: killAt, run: (s) => { sup = s; void s.workerThread(0).terminate(); } },
     });
@@ -124,6 +125,7 @@ describe("restart policy", () => {
     const sup = new Supervisor({
       strategies: specs, instruments: recording.header.instruments, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
       ringCapacity: 1024, orderRingBytes: 1 << 20, totalEvents: recording.count, watchdogMs: 300, workerScript: distPath("strategyWorker.worker.mjs"),
+      keepAudit: true, // the test reads the host chain's entries
       restart: { policy: "fresh", maxRestarts, backoffMs: 10 },
     });
     await sup.ready(10_000);
@@ -160,6 +162,7 @@ describe("restart policy", () => {
     const sup = new Supervisor({
       strategies: specs, instruments: recording.header.instruments, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
       ringCapacity: capacity, orderRingBytes: 1 << 20, totalEvents: recording.count, watchdogMs: 10_000, workerScript: distPath("strategyWorker.worker.mjs"),
+      keepAudit: true, // the test reads the host chain's entries
       restart: { policy: "fresh", maxRestarts: 1, backoffMs: 200 },
     });
     await sup.ready(10_000);
@@ -205,6 +208,7 @@ describe("restart policy", () => {
     const live = await runLive({
       recording, strategies: specs, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless,
       durationMs: 0, ratePerSec: 0, workerScript: distPath("strategyWorker.worker.mjs"),
+      keepAudit: true, // the test reads the host chain's entries
       restart: { policy: "none", maxRestarts: 5, backoffMs: 0 },
       onEvent: { atEvent: 10_000, run: (s) => { sup = s; void s.workerThread(0).terminate(); } },
     });

@@ -98,6 +98,7 @@ export class LiveDeployment {
     this.sup = new Supervisor({
       strategies: [o.spec], instruments, workers: 1, wait: "block", policy: RingPolicy.Live,
       ringCapacity: 4096, orderRingBytes: 1 << 20, totalEvents: -1, watchdogMs: 5000, workerScript: o.workerScript,
+      keepAudit: true, // streamed to the store by flushAudit(), then released
     });
     this.startedAtMs = o.nowMs();
     this.timer = setInterval(() => this.tick(), TICK_MS);
