@@ -425,7 +425,7 @@ export class Supervisor {
   private cancelWorking(s: number): void {
     const live = this.telemetry.strategies[s];
     if (live.working.size === 0) return;
-    const ids = [...live.working.keys()].sort((a, b) => a - b);
+    const ids = live.working.ids();
     live.cancelledOnDisconnect += ids.length;
     for (const id of ids) {
       this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "cancel_on_disconnect", args: [s, id], result: OrderStatus.CancelledByRisk }, s);
@@ -531,7 +531,7 @@ export class Supervisor {
 
           if (result > 0) {
             live.orders++;
-            live.working.set(result, { instrument: w[b + OrderField.instrument], side: w[b + OrderField.side], leavesLots: joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]) });
+            live.working.set(result, w[b + OrderField.instrument], w[b + OrderField.side], joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]));
           } else live.denials++;
           const args = orderArgs;
           args[0] = w[b + OrderField.instrument];
@@ -569,8 +569,7 @@ export class Supervisor {
             live.filledLots += qty;
             live.position += sign * qty;
             live.cashTicksLots -= sign * qty * price;
-            const wo = live.working.get(orderId);
-            if (wo) wo.leavesLots = joinI64(w[r + EventWord.qty2Lo], w[r + EventWord.qty2Hi]);
+            live.working.setLeaves(orderId, joinI64(w[r + EventWord.qty2Lo], w[r + EventWord.qty2Hi]));
           } else if (kind === EventKind.OrderUpdate) {
             const status = w[r + EventWord.flags] & 0xff;
             if (status !== OrderStatus.Working && status !== OrderStatus.PartiallyFilled) live.working.delete(orderId);

@@ -4,6 +4,7 @@
  * view and the `--json` report; never by anything that feeds a strategy.
  */
 import { build, type Histogram } from "hdr-histogram-js";
+import { WorkingOrders } from "./workingOrders.ts";
 
 export interface Percentiles {
   p50Ns: number;
@@ -86,7 +87,7 @@ export interface StrategyLive {
   restartPending: boolean;
   restartHistory: RestartRecord[];
   /** Working orders the host knows of (for cancel-on-disconnect). */
-  working: Map<number, { instrument: number; side: number; leavesLots: number }>;
+  working: WorkingOrders;
 }
 
 export class LiveTelemetry {
@@ -109,7 +110,7 @@ export class LiveTelemetry {
   constructor(labels: readonly string[]) {
     this.strategies = labels.map((label) => ({
       label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, quarantined: false,
-      cancelledOnDisconnect: 0, restarts: 0, restartPending: false, restartHistory: [], working: new Map(),
+      cancelledOnDisconnect: 0, restarts: 0, restartPending: false, restartHistory: [], working: new WorkingOrders(),
     }));
   }
 }
