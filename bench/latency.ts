@@ -62,10 +62,21 @@ export interface LatencyBenchOptions {
   readonly samplesPerRound: number;
   /** Unrecorded round trips before them, every round (tier-up, caches). */
   readonly warmupPerRound: number;
+  /**
+   * The same for ringSpin and ringHybrid, whose strategy worker is a fresh
+   * thread every round, so V8 tiers its code up from scratch each time. 5 000
+   * was not enough: measured (10 rounds of 5 000 + 20 000 samples, one
+   * process) most rounds were steady from the first sample, but in some a
+   * stretch of ~2 000 samples just after the warm-up was a third slow
+   * (> 0.9 µs), which alone moved the whole run's p99 from ~0.7 to 1.0–1.3
+   * µs. With 30 000, ten rounds in a row had p99 0.67–0.87 µs
+   * (bench/RESULTS.md, sixth session).
+   */
+  readonly freshWorkerWarmupPerRound: number;
 }
 
-export const DEFAULT_LATENCY_BENCH: LatencyBenchOptions = Object.freeze({ rounds: 5, samplesPerRound: 10_000, warmupPerRound: 5_000 });
-export const QUICK_LATENCY_BENCH: LatencyBenchOptions = Object.freeze({ rounds: 2, samplesPerRound: 2_000, warmupPerRound: 2_000 });
+export const DEFAULT_LATENCY_BENCH: LatencyBenchOptions = Object.freeze({ rounds: 5, samplesPerRound: 10_000, warmupPerRound: 5_000, freshWorkerWarmupPerRound: 30_000 });
+export const QUICK_LATENCY_BENCH: LatencyBenchOptions = Object.freeze({ rounds: 2, samplesPerRound: 2_000, warmupPerRound: 2_000, freshWorkerWarmupPerRound: 2_000 });
 
 export interface MechanismResult {
   p50Ns: number;
@@ -93,6 +104,8 @@ const STALL_MS = 10_000;
 /** One way of carrying an event to the strategy and its order back. */
 interface Mechanism {
   readonly name: MechanismName;
+  /** Starts a fresh worker every round (so warms up with freshWorkerWarmupPerRound). */
+  readonly freshWorkerEachRound?: boolean;
   open(): Promise<void>;
   /** Runs `warmup` unrecorded then `samples` recorded round trips into `into`. */
   round(warmup: number, samples: number, into: Histogram): Promise<void>;
@@ -247,6 +260,7 @@ class RingBareMechanism implements Mechanism {
  */
 class RingMechanism implements Mechanism {
   denied = 0;
+  readonly freshWorkerEachRound = true;
   private readonly workerScript = distScriptPath("strategyWorker.worker.mjs");
 
   constructor(readonly name: MechanismName, private readonly wait: WaitMode, private readonly spec: StrategySpec) {}
@@ -485,7 +499,10 @@ export async function runLatencyBench(options: LatencyBenchOptions = DEFAULT_LAT
     }
     for (let r = 0; r < options.rounds; r++) {
       const order = r % 2 === 0 ? mechanisms : [...mechanisms].reverse();
-      for (const m of order) await m.round(options.warmupPerRound, options.samplesPerRound, histograms.get(m.name)!);
+      for (const m of order) {
+        const warmup = m.freshWorkerEachRound === true ? options.freshWorkerWarmupPerRound : options.warmupPerRound;
+        await m.round(warmup, options.samplesPerRound, histograms.get(m.name)!);
+      }
     }
   } finally {
     for (const m of opened) await m.close();

@@ -76,11 +76,12 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
     },
   },
   latency: {
-    summary: "tick-to-order round trip: floor, ring (spin, hybrid), postMessage, piscina [--json] [--quick] [--rounds N] [--samples N] [--warmup N]",
+    summary: "tick-to-order round trip: floor, ring (spin, hybrid), postMessage, piscina [--json] [--quick] [--rounds N] [--samples N] [--warmup N] [--fresh-warmup N]",
     async run(argv) {
       const name = `${COMMAND} latency`;
       const { values } = parseCommandArgs(name, argv, {
         json: { type: "boolean" }, quick: { type: "boolean" }, rounds: { type: "string" }, samples: { type: "string" }, warmup: { type: "string" },
+        "fresh-warmup": { type: "string" },
       });
       const { DEFAULT_LATENCY_BENCH, QUICK_LATENCY_BENCH, formatLatencyBench, runLatencyBench } = await import("../../../bench/latency.ts");
       const base = values.quick === true ? QUICK_LATENCY_BENCH : DEFAULT_LATENCY_BENCH;
@@ -88,9 +89,10 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
         rounds: intFlag(name, "rounds", values.rounds, base.rounds, 1),
         samplesPerRound: intFlag(name, "samples", values.samples, base.samplesPerRound, 1),
         warmupPerRound: intFlag(name, "warmup", values.warmup, base.warmupPerRound, 0),
+        freshWorkerWarmupPerRound: intFlag(name, "fresh-warmup", values["fresh-warmup"], base.freshWorkerWarmupPerRound, 0),
       };
       const result = await orFail(name, () => runLatencyBench(options));
-      const command = `ringfence bench latency --rounds ${options.rounds} --samples ${options.samplesPerRound} --warmup ${options.warmupPerRound}`;
+      const command = `ringfence bench latency --rounds ${options.rounds} --samples ${options.samplesPerRound} --warmup ${options.warmupPerRound} --fresh-warmup ${options.freshWorkerWarmupPerRound}`;
       print(values.json === true, result, () => formatLatencyBench(result, command));
       return 0;
     },
