@@ -104,6 +104,20 @@ export class BroadcastPublisher {
     this.seq = s0 + count;
     Atomics.store(w, TAIL_WORD, this.seq | 0);
     this.wait.signal(w, TAIL_WORD, PARKED_WORD);
+    // Take the next slot's cache line now, while nothing waits on it: a
+    // reader last had it a lap ago, so the next publish's first store would
+    // otherwise wait for that copy to be invalidated before the tail could
+    // follow. Rewriting a word with its own value changes nothing a reader
+    // can see, and only a slot already claimed (a live ring's claim runs
+    // ahead) is touched: readers treat those as possibly mid-rewrite anyway.
+    // A lossless ring claims exactly what it publishes, so it never does
+    // this. Measured on the bare transport (publish -> echo worker -> order
+    // ring -> host, interleaved A/B, 7 runs): p50 equal or 20-70 ns lower,
+    // p99 lower in every run (e.g. 551 -> 321 ns).
+    if (this.seq < this.claimed) {
+      const next = base + (this.seq & mask) * SLOT_WORDS;
+      w[next] = w[next];
+    }
     return count;
   }
 

@@ -186,6 +186,39 @@ describe("broadcast ring claim", () => {
   });
 });
 
+describe("broadcast ring: what a publish may write", () => {
+  it.each([RingPolicy.Live, RingPolicy.Lossless])("publishing changes only the published slots (policy %i), even where it takes the next slot's line early", (policy) => {
+    const seed = testSeed(`broadcastRing.publishWrites.${policy}`);
+    const rand = prng(seed);
+    const capacity = 32;
+    const sab = createBroadcastRing(capacity, 1, policy);
+    const pub = new BroadcastPublisher(sab, spin);
+    const reader = new BroadcastReader(sab, 0, spin);
+    const w = new Int32Array(sab);
+    const base = slotsWord(1);
+    const slots = () => w.slice(base, base + capacity * SLOT_WORDS);
+    const dst = new Int32Array(EVENT_RECORD_WORDS * capacity);
+    let seq = 0;
+    for (let round = 0; round < 200; round++) {
+      const n = randInt(rand, 1, 8);
+      const batch = new Int32Array(n * EVENT_RECORD_WORDS);
+      for (let i = 0; i < n; i++) batch.set(record(seq + i), i * EVENT_RECORD_WORDS);
+      const before = slots();
+      expect(pub.publishBatch(batch, 0, n)).toBe(n);
+      const after = slots();
+      for (let k = 0; k < capacity; k++) {
+        const published = ((k - seq) & (capacity - 1)) < n;
+        const got = after.subarray(k * SLOT_WORDS, (k + 1) * SLOT_WORDS);
+        if (published) expectRecord(got, 0, seq + ((k - seq) & (capacity - 1)));
+        else expect(got).toEqual(before.subarray(k * SLOT_WORDS, (k + 1) * SLOT_WORDS));
+      }
+      seq += n;
+      expect(reader.pollBatch(dst, capacity)).toBe(n);
+      for (let i = 0; i < n; i++) expectRecord(dst, i * EVENT_RECORD_WORDS, seq - n + i);
+    }
+  });
+});
+
 describe("broadcast ring batch bookkeeping", () => {
   it("a lap found after copying drops the whole batch; the next batch's batchFirst names its first record", () => {
     const spinWait = new BusySpinWait();
