@@ -28,6 +28,10 @@
  *                         they held, up to claim-1-cap, is gone")
  *   2. copy the n records into their slots (plain stores)
  *   3. tail  := s + n    (Atomics.store: releases the n records)
+ *   4. live only, if s + n < claim: rewrite one word of slot s + n with its
+ *      own value (plain store), so the publisher owns that cache line before
+ *      the next publish needs it. Readers cannot tell: the value is unchanged
+ *      and the slot is claimed.
  * At most two atomic stores per batch, none per record: a locked store per
  * record drains the store buffer and serialised the cache-line transfers to
  * the reader's core (measured, two threads, batches of 256: 89 ns per record
