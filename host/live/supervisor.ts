@@ -520,11 +520,13 @@ export class Supervisor {
       const b = at >> 2;
       switch (type) {
         case OrderMsg.Order: {
+          // The order has arrived once its commit is seen: read the clock
+          // before its fields, which may sit on a cache line still in flight.
+          const now = hotWallMs();
           const s = w[b + OrderField.strategy];
           const eventIndex = joinI64(w[b + OrderField.eventLo], w[b + OrderField.eventHi]);
           const result = w[b + OrderField.result];
           const live = t.strategies[s];
-          const now = hotWallMs();
           if (eventIndex > this.publisher.published - this.stamps.length) {
             t.tickToOrder.recordValue(Math.max(1, Math.round((now - this.stamps[eventIndex & this.stampMask]) * NS_PER_MS)));
           }
