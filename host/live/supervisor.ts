@@ -533,7 +533,7 @@ export class Supervisor {
 
           if (result > 0) {
             live.orders++;
-            live.working.set(result, w[b + OrderField.instrument], w[b + OrderField.side], joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]));
+            live.working.set(result, joinI64(w[b + OrderField.qtyLo], w[b + OrderField.qtyHi]));
           } else live.denials++;
           const args = orderArgs;
           args[0] = w[b + OrderField.instrument];

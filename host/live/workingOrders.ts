@@ -1,6 +1,6 @@
 /**
  * The orders the host knows to be working for one strategy (what
- * cancel-on-disconnect cancels): order id → instrument, side, leaves.
+ * cancel-on-disconnect cancels): order id → leaves.
  *
  * An open-addressing table (linear probing, backward-shift deletion, so no
  * tombstones) over typed arrays: adding and removing an order allocates
@@ -8,8 +8,9 @@
  * on every order in a live run: ~60 bytes for the entry's object, and,
  * because a Map that falls under a quarter full shrinks on delete, a new
  * ~150-byte table each time an order left a Map that had held one or two
- * (sampled on the main thread of `bench latency`'s ping: ~60 MB/s of
- * garbage, a scavenge every ~200 ms).
+ * (V8's sampling heap profiler on the feed thread of a ping-pong like
+ * `bench latency`'s: ~300 bytes of garbage per order, a scavenge every
+ * ~200 ms).
  *
  * Order ids are the venue's, > 0; 0 marks an empty slot.
  */
@@ -17,8 +18,6 @@ const MIN_CAPACITY = 16;
 
 export class WorkingOrders {
   private keys = new Int32Array(MIN_CAPACITY);
-  private instruments = new Int32Array(MIN_CAPACITY);
-  private sides = new Int32Array(MIN_CAPACITY);
   private leaves = new Float64Array(MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
   private shift = 32 - Math.log2(MIN_CAPACITY);
@@ -29,7 +28,7 @@ export class WorkingOrders {
   }
 
   /** Adds order `id` (> 0, an int32), or overwrites it. */
-  set(id: number, instrument: number, side: number, leavesLots: number): void {
+  set(id: number, leavesLots: number): void {
     if (!(id > 0 && id <= 0x7fffffff) || Math.floor(id) !== id) throw new RangeError(`WorkingOrders: order id must be an integer in 1..2^31-1, got ${id}`);
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
     let i = this.home(id);
@@ -38,8 +37,6 @@ export class WorkingOrders {
       this.keys[i] = id;
       this.count++;
     }
-    this.instruments[i] = instrument;
-    this.sides[i] = side;
     this.leaves[i] = leavesLots;
   }
 
@@ -78,8 +75,6 @@ export class WorkingOrders {
       // k may fill the hole at i only if i lies on its probe path, from h to j (cyclically).
       if (((j - h) & mask) >= ((j - i) & mask)) {
         keys[i] = k;
-        this.instruments[i] = this.instruments[j];
-        this.sides[i] = this.sides[j];
         this.leaves[i] = this.leaves[j];
         i = j;
       }
@@ -118,15 +113,13 @@ export class WorkingOrders {
   }
 
   private grow(): void {
-    const { keys, instruments, sides, leaves } = this;
+    const { keys, leaves } = this;
     const capacity = keys.length * 2;
     this.keys = new Int32Array(capacity);
-    this.instruments = new Int32Array(capacity);
-    this.sides = new Int32Array(capacity);
     this.leaves = new Float64Array(capacity);
     this.mask = capacity - 1;
     this.shift = 32 - Math.log2(capacity);
     this.count = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.set(keys[i], instruments[i], sides[i], leaves[i]);
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0) this.set(keys[i], leaves[i]);
   }
 }
