@@ -24,6 +24,8 @@ export const DEMO_EVENTS = 200_000;
 export const DEMO_INSTRUMENTS = 3;
 /** Events per second the demo feed publishes: ~2 s of paper trading. */
 export const DEMO_RATE = 100_000;
+/** A tick-to-order p99 above this is preemption (a scheduler slice is milliseconds), not the µs path. */
+const SCHEDULER_TAIL_NS = 100_000;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs("demo", argv, {
@@ -72,6 +74,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`\n${formatSummary(report)}\n`);
     process.stdout.write(`tick→order p50 ${(t.tickToOrder.p50Ns / 1000).toFixed(1)} µs, p99 ${(t.tickToOrder.p99Ns / 1000).toFixed(1)} µs over ${t.tickToOrder.samples} orders; ` +
       `ring lag max ${t.maxRingLag}, gaps ${t.gapRecords} (a live ring laps a slow reader rather than stall the feed)\n`);
+    const spinning = 1 + Math.min(workers, strategies.length);
+    if (t.tickToOrder.p99Ns > SCHEDULER_TAIL_NS && availableParallelism() < spinning + 1) {
+      process.stdout.write(`a p99 past ${SCHEDULER_TAIL_NS / 1000} µs with ${spinning} spinning threads on ${availableParallelism()} cores: ` +
+        `they share those cores with V8's helper threads, and a thread that loses its core waits out a scheduler slice (docs/datapath.md, "Paper-run tails"); ` +
+        `give each spinning thread a core of its own; \`npx ringfence bench latency\` times the path alone\n`);
+    }
   }
   return 0;
 }
