@@ -25,7 +25,19 @@ export const DEMO_INSTRUMENTS = 3;
 /** Events per second the demo feed publishes: ~2 s of paper trading. */
 export const DEMO_RATE = 100_000;
 /** A tick-to-order p99 above this is preemption (a scheduler slice is milliseconds), not the µs path. */
-const SCHEDULER_TAIL_NS = 100_000;
+export const SCHEDULER_TAIL_NS = 100_000;
+
+/**
+ * The line the summary adds when the p99 is a scheduler slice: `spinning`
+ * busy threads (the feed and each worker) with no core left over for V8's
+ * helper threads. Null when the p99 is in the path's range or cores suffice.
+ */
+export function schedulerTailHint(p99Ns: number, spinning: number, cores: number): string | null {
+  if (!(p99Ns > SCHEDULER_TAIL_NS) || cores > spinning) return null;
+  return `a p99 past ${SCHEDULER_TAIL_NS / 1000} µs with ${spinning} spinning threads on ${cores} cores: ` +
+    `they share those cores with V8's helper threads, and a thread that loses its core waits out a scheduler slice (docs/datapath.md, "Paper-run tails"); ` +
+    "give each spinning thread a core of its own; `npx ringfence bench latency` times the path alone";
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs("demo", argv, {
@@ -74,12 +86,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`\n${formatSummary(report)}\n`);
     process.stdout.write(`tick→order p50 ${(t.tickToOrder.p50Ns / 1000).toFixed(1)} µs, p99 ${(t.tickToOrder.p99Ns / 1000).toFixed(1)} µs over ${t.tickToOrder.samples} orders; ` +
       `ring lag max ${t.maxRingLag}, gaps ${t.gapRecords} (a live ring laps a slow reader rather than stall the feed)\n`);
-    const spinning = 1 + Math.min(workers, strategies.length);
-    if (t.tickToOrder.p99Ns > SCHEDULER_TAIL_NS && availableParallelism() < spinning + 1) {
-      process.stdout.write(`a p99 past ${SCHEDULER_TAIL_NS / 1000} µs with ${spinning} spinning threads on ${availableParallelism()} cores: ` +
-        `they share those cores with V8's helper threads, and a thread that loses its core waits out a scheduler slice (docs/datapath.md, "Paper-run tails"); ` +
-        `give each spinning thread a core of its own; \`npx ringfence bench latency\` times the path alone\n`);
-    }
+    const hint = schedulerTailHint(t.tickToOrder.p99Ns, 1 + Math.min(workers, strategies.length), availableParallelism());
+    if (hint !== null) process.stdout.write(hint + "\n");
   }
   return 0;
 }

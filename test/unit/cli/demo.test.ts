@@ -3,6 +3,7 @@
 // feed (when the live ring lost nothing), the human output names every
 // example strategy, and a bad flag is one line with exit 2.
 import { describe, expect, it } from "vitest";
+import { SCHEDULER_TAIL_NS, schedulerTailHint } from "../../../host/cli/commands/demo.ts";
 import { hasStackTrace, runCli } from "../../support/cli.ts";
 
 const EXAMPLES = ["market-maker", "mean-reversion", "momentum"];
@@ -47,5 +48,13 @@ describe("ringfence demo", () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(pattern);
+  });
+
+  it("explains a millisecond p99 only when the spinning threads leave no core spare", () => {
+    expect(schedulerTailHint(15_000_000, 2, 2)).toMatch(/^a p99 past 100 µs with 2 spinning threads on 2 cores: .*Paper-run tails/);
+    expect(schedulerTailHint(15_000_000, 3, 2)).not.toBeNull();
+    expect(schedulerTailHint(15_000_000, 2, 3)).toBeNull(); // a core for the helpers: the tail is something else
+    expect(schedulerTailHint(SCHEDULER_TAIL_NS, 2, 2)).toBeNull(); // microseconds: the path's own range
+    expect(schedulerTailHint(2_500, 2, 2)).toBeNull();
   });
 });
