@@ -38,6 +38,7 @@
  */
 import { B, binaryen, quietly } from "./binaryenApi.ts";
 import { analyzeCallGraph, reachesMarked } from "./callGraph.ts";
+import { withoutCustomSections } from "./customSections.ts";
 import { addEntryWrapper, entryWrapperUnits } from "./entryWrapper.ts";
 import { scanFunction, type FunctionFacts } from "./functionScan.ts";
 import {
@@ -122,7 +123,7 @@ export function instrumentModule(bytes: Uint8Array, options: Partial<MeterOption
 function rewriteModule(bytes: Uint8Array, opts: MeterOptions, depthMode: "elide" | "countAll"): Uint8Array | null {
   let module: Module;
   try {
-    module = binaryen.readBinaryWithFeatures(bytes, METERED_FEATURES);
+    module = binaryen.readBinaryWithFeatures(withoutCustomSections(bytes), METERED_FEATURES);
   } catch (e) {
     throw new MeteringError(`cannot read module: ${firstLine(e)}`);
   }
