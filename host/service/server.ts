@@ -10,7 +10,7 @@
  * headers below; every error is `{"error": {"code", "message"}}` — one
  * line, never a stack trace.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import { ApiError } from "./apiError.ts";
 import { principalOf } from "./auth/access.ts";
 import { authenticate, bearerKey } from "./auth/apiKeys.ts";
@@ -20,6 +20,7 @@ import { CompileRunner } from "./compile/compileRunner.ts";
 import { registerDashboardRoutes } from "./dashboard/dashboardRoutes.ts";
 import { DeploymentManager } from "./deployments/deploymentManager.ts";
 import { JobRunner } from "./jobs/jobRunner.ts";
+import { takeServeLock, type ServeLock } from "./store/serveLock.ts";
 import { registerAuditRoutes } from "./routes/auditRoutes.ts";
 import { registerBacktestRoutes } from "./routes/backtestRoutes.ts";
 import type { ServiceContext } from "./routes/context.ts";
@@ -80,10 +81,23 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze(
   "cache-control": "no-store",
 });
 
+function setSecurityHeaders(reply: FastifyReply): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (!reply.hasHeader(name)) reply.header(name, value);
+  }
+}
+
 export async function startService(o: ServiceOptions): Promise<RunningService> {
   const config = serviceConfig(o.config);
   const nowMs = o.nowMs ?? Date.now;
   const store = ServiceStore.open(o.dataDir);
+  let lock: ServeLock;
+  try {
+    lock = takeServeLock(o.dataDir);
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
   const opened: { close(): Promise<void> }[] = [];
   try {
     const brokenChains: string[] = [];
@@ -113,17 +127,23 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
       app, ctx, url,
       startup: { brokenChains, chains: chains.length, interruptedDeployments, resumedJobs },
       close: () => (closing ??= (async () => {
-        await app.close();
+        // Stop taking requests; stop compiles and admissions, so requests in
+        // flight on them answer 503 instead of holding the shutdown for as
+        // long as a compile runs (and a deploy waiting on admission fails
+        // fast); then halt trading, after the deploys in flight landed.
+        const http = app.close();
+        await Promise.all([compiler.close(), admission.close()]);
         await deployments.closeAll();
         await jobs.close();
-        await admission.close();
-        await compiler.close();
+        await http;
         await store.close();
+        lock.release();
       })()),
     };
   } catch (e) {
     for (const c of opened.reverse()) await c.close().catch(() => undefined);
     await store.close().catch(() => undefined);
+    lock.release();
     throw e;
   }
 }
@@ -135,6 +155,16 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
     // Routes check ids themselves; these keep odd URLs from reaching them at all.
     routerOptions: { maxParamLength: 128, ignoreTrailingSlash: false },
     return503OnClosing: true,
+    // A URL the router cannot decode, or a path segment over maxParamLength,
+    // is answered before any hook runs: give it the service's error shape and
+    // headers (fastify's default echoed the path back without them).
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      const tooLong = err.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const status = tooLong ? 414 : 400;
+      const message = tooLong ? "a path segment is longer than 128 characters" : "the request URL is not valid (bad percent-encoding?)";
+      setSecurityHeaders(reply);
+      void reply.code(status).send({ error: { code: tooLong ? "uri_too_long" : "bad_request", message } });
+    },
   });
   const keyLimiter = new RateLimiter(ctx.config.rate, ctx.nowMs);
   const anonLimiter = new RateLimiter(ctx.config.anonymousRate, ctx.nowMs);
@@ -142,10 +172,15 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   app.decorateRequest("principal", null);
   app.addContentTypeParser("application/wasm", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
+  // A response sent once close() has begun closes its connection: a client's
+  // idle keep-alive would otherwise hold the shutdown for the keep-alive timeout.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onSend", async (_req, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-      if (!reply.hasHeader(name)) reply.header(name, value);
-    }
+    setSecurityHeaders(reply);
+    if (closing) reply.header("connection", "close");
     return payload;
   });
 

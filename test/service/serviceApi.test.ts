@@ -258,6 +258,8 @@ describe("dashboard", () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toMatch(/https?:/);
     expect(html).toContain('<script src="/dashboard.js" defer></script>');
+    // An inline icon: browsers otherwise ask for /favicon.ico, a 404 in the console.
+    expect(html).toContain('<link rel="icon" href="data:,">');
     const js = await (await fetch(`${h.url}/dashboard.js`)).text();
     const css = await (await fetch(`${h.url}/dashboard.css`)).text();
     for (const text of [html, js, css]) expect(text).not.toMatch(/https?:\/\//);

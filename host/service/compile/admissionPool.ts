@@ -18,16 +18,20 @@ export interface AdmissionPoolOptions {
 export class AdmissionPool {
   private readonly pool: Piscina;
 
+  private closed = false;
+
   constructor(private readonly o: AdmissionPoolOptions) {
     this.pool = new Piscina({ filename: o.workerScript, minThreads: 1, maxThreads: o.threads, maxQueue: o.maxQueued, idleTimeout: 60_000 });
   }
 
   async admit(task: AdmitTask): Promise<AdmitResult> {
+    if (this.closed) throw shuttingDown();
     if (this.pool.queueSize >= this.o.maxQueued) throw new ApiError(503, "busy", "too many uploads waiting for admission; try again shortly");
     try {
       return (await this.pool.run(task, { signal: AbortSignal.timeout(this.o.timeoutMs) })) as AdmitResult;
     } catch (e) {
       const err = e as Error;
+      if (this.closed) throw shuttingDown();
       if (err?.name === "AbortError" || err?.name === "TimeoutError") {
         throw new ApiError(422, "admission_timeout", `admission took longer than ${this.o.timeoutMs} ms and was stopped`);
       }
@@ -36,6 +40,11 @@ export class AdmissionPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.pool.destroy();
   }
+}
+
+function shuttingDown(): ApiError {
+  return new ApiError(503, "shutting_down", "the service is shutting down");
 }

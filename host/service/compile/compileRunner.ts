@@ -27,6 +27,8 @@ export type CompileResult =
   | CompileOutcome
   | { readonly ok: false; readonly limit: "timeout" | "memory" | "busy" | "crashed"; readonly message: string; readonly diagnostics: readonly string[] };
 
+const SHUTTING_DOWN: CompileResult = { ok: false, limit: "busy", message: "the service is shutting down", diagnostics: [] };
+
 export class CompileRunner {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
@@ -35,13 +37,19 @@ export class CompileRunner {
 
   constructor(private readonly workerScript: string, private readonly limits: CompileLimits = DEFAULT_COMPILE_LIMITS) {}
 
+  /** Compiles running or waiting for a worker. */
+  get inFlight(): number {
+    return this.running + this.waiting.length;
+  }
+
   async compile(job: CompileJob): Promise<CompileResult> {
-    if (this.closed) return { ok: false, limit: "busy", message: "the service is shutting down", diagnostics: [] };
+    if (this.closed) return SHUTTING_DOWN;
     if (this.running >= this.limits.concurrency) {
       if (this.waiting.length >= this.limits.maxQueued) {
         return { ok: false, limit: "busy", message: `too many compiles waiting (${this.limits.maxQueued}); try again shortly`, diagnostics: [] };
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (this.closed) return SHUTTING_DOWN;
     }
     this.running++;
     try {
@@ -77,12 +85,14 @@ export class CompileRunner {
       worker.once("error", (e: Error & { code?: string }) => finish(e.code === "ERR_WORKER_OUT_OF_MEMORY"
         ? { ok: false, limit: "memory", message: `compile used more than the ${this.limits.maxHeapMb} MiB heap limit and was stopped`, diagnostics: [] }
         : { ok: false, limit: "crashed", message: `the compiler failed: ${(e?.message ?? String(e)).split("\n")[0]}`, diagnostics: [] }));
-      worker.once("exit", (code) => finish({ ok: false, limit: "crashed", message: `the compile worker exited with code ${code}`, diagnostics: [] }));
+      worker.once("exit", (code) => finish(this.closed ? SHUTTING_DOWN : { ok: false, limit: "crashed", message: `the compile worker exited with code ${code}`, diagnostics: [] }));
     });
   }
 
+  /** Stops every compile: running and waiting ones answer "the service is shutting down". */
   async close(): Promise<void> {
     this.closed = true;
+    for (const wake of this.waiting.splice(0)) wake();
     await Promise.all([...this.live].map((w) => w.terminate()));
   }
 }

@@ -39,6 +39,9 @@ export type KillScope = { readonly tenant: string } | { readonly global: true };
 export class DeploymentManager {
   private readonly live = new Map<string, LiveDeployment>();
   private readonly ending = new Map<string, Promise<DeploymentRecord>>();
+  /** Deploys past the capacity check and not yet in `live` (admission and the store write are awaited): they hold a slot. */
+  private readonly starting = new Set<Promise<DeploymentRecord>>();
+  private closed = false;
 
   constructor(private readonly store: ServiceStore, private readonly admission: AdmissionPool, private readonly o: DeploymentManagerOptions) {}
 
@@ -70,7 +73,19 @@ export class DeploymentManager {
   async deploy(p: Principal, req: DeployRequest): Promise<DeploymentRecord> {
     const engaged = this.engagedSwitch(p.tenant);
     if (engaged !== null) throw new ApiError(409, "kill_switch_engaged", `${engaged} is engaged: no new deployments until risk releases it`);
-    if (this.live.size >= this.o.maxRunning) throw new ApiError(503, "busy", `${this.live.size} deployments are running, the most this server runs at once`);
+    if (this.closed) throw new ApiError(503, "shutting_down", "the service is shutting down");
+    const taken = this.live.size + this.starting.size;
+    if (taken >= this.o.maxRunning) throw new ApiError(503, "busy", `${taken} deployments are running or starting, the most this server runs at once`);
+    const started = this.start(p, req);
+    this.starting.add(started);
+    try {
+      return await started;
+    } finally {
+      this.starting.delete(started);
+    }
+  }
+
+  private async start(p: Principal, req: DeployRequest): Promise<DeploymentRecord> {
     const strategy = this.store.strategy(p.tenant, req.codeId);
     const bytes = this.store.modules.get(req.codeId);
     if (strategy === undefined || bytes === undefined) throw notFound(`strategy ${req.codeId}`);
@@ -151,7 +166,10 @@ export class DeploymentManager {
   }
 
   /** Halts everything (graceful shutdown). */
+  /** Refuses new deploys, lets those in flight land (or fail), then halts every deployment. */
   async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.starting]);
     await Promise.all([...this.live.keys()].map((id) => this.end(id, "halted", "shutdown")));
   }
 

@@ -42,6 +42,8 @@ export class JobRunner {
   private readonly pool: Piscina;
   private readonly queue: string[] = [];
   private running = 0;
+  /** Jobs past the capacity check whose commit is still awaited: they hold a place in the queue. */
+  private accepting = 0;
   private closed = false;
   private readonly settled = new Set<Promise<void>>();
 
@@ -56,9 +58,19 @@ export class JobRunner {
 
   /** Accepts a job; resolves once it is durably queued. The caller checked access to every code id. */
   async submit(p: Principal, req: JobRequest): Promise<JobRecord> {
-    if (this.queue.length >= this.o.maxPending) {
-      throw new ApiError(503, "busy", `${this.queue.length} backtests are already waiting; try again shortly`);
+    const waiting = this.queue.length + this.accepting;
+    if (waiting >= this.o.maxPending) {
+      throw new ApiError(503, "busy", `${waiting} backtests are already waiting; try again shortly`);
     }
+    this.accepting++;
+    try {
+      return await this.accept(p, req);
+    } finally {
+      this.accepting--;
+    }
+  }
+
+  private async accept(p: Principal, req: JobRequest): Promise<JobRecord> {
     const job: JobRecord = {
       id: newJobId(), tenant: p.tenant, createdBy: p.keyId, codeIds: [...req.codeIds], dataset: req.dataset,
       params: req.params, risk: req.risk, status: "queued", createdAtMs: this.o.nowMs(),
