@@ -5,32 +5,46 @@ import {
   MAX_BLOCK_ENTRIES, MAX_ENTRY_BYTES, MAX_LABEL_BYTES, V1_FRAME_OVERHEAD_BYTES,
 } from "./auditFormat.ts";
 import { genesisHash, type AuditLog } from "./auditLog.ts";
+import { MemorySink, type ByteSink } from "../feed/sinks.ts";
 
-/** Writes several chains (e.g. the run chain, then one per strategy) into one format-2 file (auditFormat.ts). Allocates the result. */
-export function encodeAuditFile(logs: readonly AuditLog[]): Uint8Array {
-  const blocks = logs.map((log) => log.blockBytes());
+/** Bytes of the format-2 file writeAuditFile writes for these chains. */
+export function auditFileBytes(logs: readonly AuditLog[]): number {
   let size = AUDIT_FILE_HEADER_BYTES;
-  logs.forEach((log, i) => (size += 4 + log.labelUtf8().length + 4 + 4 + blocks[i].length + HASH_BYTES));
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  out.set(Buffer.from(AUDIT_MAGIC, "ascii"), 0);
+  for (const log of logs) size += 4 + log.labelUtf8().length + 4 + 4 + log.blockBytesLength + HASH_BYTES;
+  return size;
+}
+
+/**
+ * Writes several chains (e.g. the run chain, then one per strategy) as one
+ * format-2 file (auditFormat.ts) into `sink`, piece by piece: the chains'
+ * blocks go out as views into the logs, never copied into one buffer.
+ */
+export function writeAuditFile(logs: readonly AuditLog[], sink: ByteSink): void {
+  const header = new Uint8Array(AUDIT_FILE_HEADER_BYTES);
+  const view = new DataView(header.buffer);
+  header.set(Buffer.from(AUDIT_MAGIC, "ascii"), 0);
   view.setUint32(AUDIT_MAGIC_BYTES, AUDIT_FORMAT_VERSION, true);
   view.setUint32(AUDIT_MAGIC_BYTES + 4, logs.length, true);
-  let p = AUDIT_FILE_HEADER_BYTES;
-  logs.forEach((log, i) => {
+  sink.write(header);
+  for (const log of logs) {
     const label = log.labelUtf8();
-    view.setUint32(p, label.length, true);
-    out.set(label, p + 4);
-    p += 4 + label.length;
-    view.setUint32(p, log.count, true);
-    view.setUint32(p + 4, log.blockEntries, true);
-    p += 8;
-    out.set(blocks[i], p);
-    p += blocks[i].length;
-    out.set(log.headHash(), p);
-    p += HASH_BYTES;
-  });
-  return out;
+    const chainHeader = new Uint8Array(4 + label.length + 8);
+    const cv = new DataView(chainHeader.buffer);
+    cv.setUint32(0, label.length, true);
+    chainHeader.set(label, 4);
+    cv.setUint32(4 + label.length, log.count, true);
+    cv.setUint32(8 + label.length, log.blockEntries, true);
+    sink.write(chainHeader);
+    log.writeBlocks((chunk) => sink.write(chunk));
+    sink.write(log.headHash());
+  }
+}
+
+/** The file writeAuditFile writes, in memory. Allocates the result. */
+export function encodeAuditFile(logs: readonly AuditLog[]): Uint8Array {
+  const sink = new MemorySink(auditFileBytes(logs));
+  writeAuditFile(logs, sink);
+  return sink.bytes();
 }
 
 export interface AuditChainSummary {

@@ -216,26 +216,37 @@ export class AuditLog {
     return this.labelBytes;
   }
 
-  /**
-   * The chain's blocks as in the file (format 2: each block's frames, then
-   * its hash; an open last block with the hash it would seal with now).
-   * Allocates a copy; valid as long as the caller keeps it.
-   */
-  blockBytes(): Uint8Array {
-    if (this.releasedBlocks > 0) throw new Error(`AuditLog '${this.label}': its first ${this.releasedBlocks * this.blockEntries} entries are no longer held, so it cannot be written whole`);
+  /** Bytes of the chain's blocks as in the file (what writeBlocks hands out). */
+  get blockBytesLength(): number {
     const openFrames = this.blockCount === 0 ? 0 : this.blockUsed - HASH_BYTES;
-    const open = openFrames === 0 ? 0 : openFrames + HASH_BYTES;
-    const out = Buffer.allocUnsafe(this.sealedBytes + open);
-    let p = 0;
+    return this.sealedBytes + (openFrames === 0 ? 0 : openFrames + HASH_BYTES);
+  }
+
+  /**
+   * Hands the chain's blocks, as in the file (format 2: each block's frames,
+   * then its hash; an open last block with the hash it would seal with
+   * now), to `write` in order, as views into the log: `write` must consume
+   * each before it returns. Blocks that lie back to back in one chunk go
+   * out as one view, so a file of millions of entries is a few thousand
+   * writes and never one buffer of its own (past 2 GiB a single write
+   * fails in Node). Throws when sealed blocks were released.
+   */
+  writeBlocks(write: (chunk: Uint8Array) => void): void {
+    if (this.releasedBlocks > 0) throw new Error(`AuditLog '${this.label}': its first ${this.releasedBlocks * this.blockEntries} entries are no longer held, so it cannot be written whole`);
+    let run: Uint8Array | null = null;
     for (const b of this.sealed) {
-      out.set(b, p);
-      p += b.length;
+      if (run !== null && run.buffer === b.buffer && run.byteOffset + run.length === b.byteOffset) {
+        run = new Uint8Array(run.buffer, run.byteOffset, run.length + b.length);
+        continue;
+      }
+      if (run !== null) write(run);
+      run = b;
     }
-    if (open > 0) {
-      out.set(this.block.subarray(HASH_BYTES, this.blockUsed), p);
-      out.set(this.head(), p + openFrames);
+    if (run !== null) write(run);
+    if (this.blockCount > 0) {
+      write(this.block.subarray(HASH_BYTES, this.blockUsed));
+      write(this.head());
     }
-    return out;
   }
 
   /**
@@ -243,7 +254,7 @@ export class AuditLog {
    * such as the service's audit store has them): a live chain that is
    * streamed out then holds only what is not streamed yet. The chain and its
    * head are unchanged; visitEntries can no longer start before the first
-   * block still held, and blockBytes() refuses. Returns the first entry
+   * block still held, and writeBlocks() refuses. Returns the first entry
    * index still held.
    */
   release(before: number): number {

@@ -1,6 +1,5 @@
-import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { encodeAuditFile } from "../../audit/auditFile.ts";
+import { writeAuditFile } from "../../audit/auditFile.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
 import type { BacktestReport } from "../../backtest/backtest.ts";
 import { formatSummary } from "../../backtest/summary.ts";
@@ -53,11 +52,22 @@ export async function run(argv: string[]): Promise<number> {
     // Chart series only when a page will show them: the plain run stays as it was.
     ...(html !== undefined ? { seriesPoints: HTML_SERIES_POINTS } : {}),
   });
+  // Streamed through a temp file and renamed: a failed write (a full disk)
+  // never leaves a short file under the name, and the report still prints
+  // before the error ends the command.
+  let auditFailure: string | null = null;
   if (values.audit) {
     try {
-      writeFileSync(values.audit, encodeAuditFile(auditLogs));
+      const sink = new TempFileSink(values.audit);
+      try {
+        writeAuditFile(auditLogs, sink);
+      } catch (e) {
+        sink.abort();
+        throw e;
+      }
+      sink.end();
     } catch (e) {
-      throw new InputError(`backtest: cannot write audit file '${values.audit}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+      auditFailure = `backtest: audit file ${(e as Error)?.message?.split("\n")[0] ?? String(e)}`;
     }
   }
   if (html !== undefined) {
@@ -75,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
   // The series belong to the page; --json prints the same report with or without --html.
   const printed = html === undefined ? report : withoutSeries(report);
   process.stdout.write(values.json ? JSON.stringify(printed) + "\n" : formatSummary(printed) + "\n");
+  if (auditFailure !== null) throw new InputError(auditFailure);
   return 0;
 }
 

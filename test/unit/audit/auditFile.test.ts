@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readAuditChains } from "../../../host/audit/auditChains.ts";
-import { encodeAuditFile, verifyAuditBytes, type AuditBreak } from "../../../host/audit/auditFile.ts";
+import { auditFileBytes, encodeAuditFile, verifyAuditBytes, writeAuditFile, type AuditBreak } from "../../../host/audit/auditFile.ts";
+import { MemorySink } from "../../../host/feed/sinks.ts";
 import { AuditLog } from "../../../host/audit/auditLog.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
 import { byteRoles, parseFile, sampleLogs, writeFile, type ByteRole } from "./auditFixtures.ts";
@@ -280,5 +281,26 @@ describe("audit file: format 1 (one hash per entry) is still read", () => {
       bad[frameAt[c][k] + 4 + 8 + randInt(rand, 0, 20)] ^= randInt(rand, 1, 255);
       expect(expectBroken(bad)).toMatchObject({ part: "entry", chainIndex: c, index: k });
     }
+  });
+});
+
+describe("writeAuditFile", () => {
+  it("streams the bytes encodeAuditFile builds, a few chunk-sized writes rather than one per block", () => {
+    const seed = testSeed("writeAuditFile");
+    const rand = prng(seed);
+    const logs = [new AuditLog("run"), new AuditLog("strategy:a"), new AuditLog("strategy:b")];
+    const entries = 5_000 + Math.floor(rand() * 5_000);
+    for (let i = 0; i < entries; i++) {
+      const log = logs[Math.floor(rand() * logs.length)];
+      log.append({ eventIndex: i, timeNs: i * 1000, call: "submit_order", args: [1, 1, 1, 1, Math.floor(rand() * 1e6), 1, i], result: i });
+    }
+    const writes: Uint8Array[] = [];
+    const sink = new MemorySink(16);
+    writeAuditFile(logs, { write: (c) => { writes.push(c); sink.write(c); }, end: () => {}, abort: () => {} });
+    expect(sink.bytes(), `seed ${seed}`).toEqual(encodeAuditFile(logs));
+    expect(sink.bytes().length).toBe(auditFileBytes(logs));
+    const blocks = logs.reduce((n, l) => n + Math.ceil(l.count / l.blockEntries), 0);
+    expect(writes.length, `seed ${seed}: ${blocks} blocks`).toBeLessThan(blocks / 4);
+    expect(verifyAuditBytes(sink.bytes()).ok).toBe(true);
   });
 });

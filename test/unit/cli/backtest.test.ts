@@ -1,6 +1,6 @@
 // `ringfence backtest` as a user runs it: deterministic JSON, audit file,
 // and one clear line + the right exit code for every kind of bad input.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -54,6 +54,15 @@ describe("ringfence backtest", () => {
     const v = runCli(["audit", "verify", audit]);
     expect(v.code).toBe(1);
     expect(v.stderr + v.stdout).toMatch(/entry|broken|hash/i);
+  });
+
+  it("an audit file it cannot write: one line, exit 1, nothing under the name, and the report still printed", () => {
+    const audit = join(dir, "no", "such", "audit.rfa");
+    const r = runCli(["backtest", "--data", data, "--strategy", mm(), "--audit", audit, "--json"]);
+    expectOneLineError(r, 1, /^ringfence: backtest: audit file .*audit\.rfa: cannot write: directory '.*no\/such' does not exist\n$/);
+    expect(existsSync(audit)).toBe(false);
+    const ok = runCli(["backtest", "--data", data, "--strategy", mm(), "--json"]);
+    expect(r.stdout).toBe(ok.stdout);
   });
 
   it("without --json prints a readable table", () => {
