@@ -8,8 +8,9 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
  * UsageError naming the command and the flag (exit 2).
  */
 export function parseCommandArgs<O extends Options>(command: string, argv: string[], options: O) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     const msg = (e as Error).message.split("\n")[0];
     // node:util reads "--seconds -1" as two options and calls it "ambiguous".
@@ -17,6 +18,28 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
     if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} got a value starting with '-'; write it as ${ambiguous[1]}=VALUE`);
     throw new UsageError(`${command}: ${msg} (see 'ringfence help')`);
   }
+  // node:util lets the last of a repeated flag win and takes '' as a value:
+  // both would run something other than what was typed.
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== "option") continue;
+    const o = options[t.name];
+    if (o?.type !== "string") continue;
+    if (t.value === "") throw new UsageError(`${command}: ${t.rawName} needs a value, got ''`);
+    if (o.multiple !== true) {
+      if (seen.has(t.name)) throw new UsageError(`${command}: ${t.rawName} is given twice; give it once`);
+      seen.add(t.name);
+    }
+  }
+  const { values, positionals } = parsed;
+  return { values, positionals };
+}
+
+/** parseCommandArgs for a command that takes flags only: a stray argument is a UsageError. */
+export function parseFlags<O extends Options>(command: string, argv: string[], options: O) {
+  const { values, positionals } = parseCommandArgs(command, argv, options);
+  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument '${positionals[0].slice(0, 40)}' (see 'ringfence help')`);
+  return values;
 }
 
 /** A flag that must be a non-negative safe integer. */

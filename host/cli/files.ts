@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
+import { sameFile } from "../feed/sinks.ts";
 import { InputError } from "./errors.ts";
 
 /**
@@ -24,5 +25,23 @@ export function readInputFile(path: string, what: string, maxBytes: number): Uin
     return new Uint8Array(readFileSync(path));
   } catch (e) {
     throw new InputError(`${what} '${path}' cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/**
+ * Refuses, before any work, outputs that would replace an input or each
+ * other (`backtest --audit feed.rfr`, `instrument m.wasm -o m.wasm`): the
+ * run would succeed and the input be gone. Entries are [flag, path]; unset
+ * paths are skipped.
+ */
+export function refuseOverwrites(command: string, outputs: readonly (readonly [string, string | undefined])[], inputs: readonly (readonly [string, string | undefined])[]): void {
+  const outs = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined);
+  for (let i = 0; i < outs.length; i++) {
+    for (const [what, path] of inputs) {
+      if (path !== undefined && sameFile(path, outs[i][1])) throw new InputError(`${command}: ${outs[i][0]} '${outs[i][1]}' is the ${what}; choose another output file`);
+    }
+    for (let j = 0; j < i; j++) {
+      if (sameFile(outs[j][1], outs[i][1])) throw new InputError(`${command}: ${outs[j][0]} and ${outs[i][0]} name the same file '${outs[i][1]}'`);
+    }
   }
 }

@@ -20,6 +20,7 @@ export function parseParams(command: string, pairs: readonly string[]): Map<stri
     if (!m) throw new UsageError(`${command}: --param expects name=integer (name ≤ 64 chars of [A-Za-z0-9_.-]), got '${pair}'`);
     const v = Number(m[2]);
     if (!Number.isSafeInteger(v)) throw new UsageError(`${command}: --param ${m[1]} is outside ±2^53`);
+    if (params.has(m[1])) throw new UsageError(`${command}: --param ${m[1]} is given twice; give it once`);
     params.set(m[1], v);
   }
   return params;
@@ -33,6 +34,7 @@ export function parseRisk(command: string, pairs: readonly string[]): RiskLimits
     if (!m || !(m[1] in DEFAULT_RISK_LIMITS)) {
       throw new UsageError(`${command}: --risk expects one of ${Object.keys(DEFAULT_RISK_LIMITS).join(", ")} =integer, got '${pair}'`);
     }
+    if (m[1] in o) throw new UsageError(`${command}: --risk ${m[1]} is given twice; give it once`);
     o[m[1]] = Number(m[2]);
   }
   try {

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { RecordingError } from "./recordingError.ts";
 
 /**
@@ -110,5 +110,18 @@ export class TempFileSink implements ByteSink {
     } catch {
       // Nothing to remove.
     }
+  }
+}
+
+/** Whether writing `b` would replace the file at `a` (same path, or the same file through a link). */
+export function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const sa = statSync(a, { throwIfNoEntry: false });
+    const sb = statSync(b, { throwIfNoEntry: false });
+    if (sa === undefined || sb === undefined) return false;
+    return (sa.dev === sb.dev && sa.ino === sb.ino) || realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
   }
 }

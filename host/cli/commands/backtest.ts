@@ -6,15 +6,16 @@ import { formatSummary } from "../../backtest/summary.ts";
 import { TempFileSink } from "../../feed/sinks.ts";
 import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
 import { stderrLogSink } from "../logSink.ts";
 import { workerScriptPath } from "../builtPaths.ts";
+import { refuseOverwrites } from "../files.ts";
 import { runWorkerBacktest } from "../../backtest/workerBacktest.ts";
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("backtest", argv, {
+  const values = parseFlags("backtest", argv, {
     data: { type: "string" },
     strategy: { type: "string", multiple: true },
     param: { type: "string", multiple: true },
@@ -26,10 +27,9 @@ export async function run(argv: string[]): Promise<number> {
     workers: { type: "string" },
     html: { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`backtest: unexpected argument '${positionals[0]}'`);
   if (!values.data) throw new UsageError("backtest: --data FILE is required (make one with 'ringfence record synthetic')");
   if (!values.strategy?.length) throw new UsageError("backtest: at least one --strategy MODULE.wasm is required");
-  if (values.html === "") throw new UsageError("backtest: --html needs a FILE");
+  refuseOverwrites("backtest", [["--audit", values.audit], ["--html", values.html]], [["--data recording", values.data], ...values.strategy.map((p) => ["--strategy module", p] as const)]);
   const fuel = values.fuel === undefined ? undefined : intFlag("backtest", "fuel", values.fuel, 0, 1);
   const params = parseParams("backtest", values.param ?? []);
   const risk = parseRisk("backtest", values.risk ?? []);

@@ -7,7 +7,7 @@
  *
  * Exit 0 done, 1 the benchmark failed, 2 usage.
  */
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { CliError, UsageError } from "../errors.ts";
 
 const COMMAND = "bench";
@@ -40,7 +40,7 @@ function backtestBench(suite: "backtest" | "replay"): BenchEntry {
     summary: "in-process backtest events/s of the example strategies vs a metered no-op [--json] [--events N] [--rounds N]",
     async run(argv) {
       const name = `${COMMAND} ${suite}`;
-      const { values } = parseCommandArgs(name, argv, { json: { type: "boolean" }, events: { type: "string" }, rounds: { type: "string" } });
+      const values = parseFlags(name, argv, { json: { type: "boolean" }, events: { type: "string" }, rounds: { type: "string" } });
       const events = intFlag(name, "events", values.events, 200_000, 1000);
       const rounds = intFlag(name, "rounds", values.rounds, 3, 1);
       const { exampleStrategyDir } = await import("../builtPaths.ts");
@@ -56,7 +56,7 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
   fuel: {
     summary: "metered vs plain run time of the kernel suite [--json] [--rounds N]",
     async run(argv) {
-      const { values } = parseCommandArgs(`${COMMAND} fuel`, argv, { json: { type: "boolean" }, rounds: { type: "string" } });
+      const values = parseFlags(`${COMMAND} fuel`, argv, { json: { type: "boolean" }, rounds: { type: "string" } });
       const { DEFAULT_FUEL_BENCH, formatFuelBench, runFuelBench } = await import("../../../bench/fuel.ts");
       const rounds = intFlag(`${COMMAND} fuel`, "rounds", values.rounds, DEFAULT_FUEL_BENCH.rounds, 1);
       const result = runFuelBench({ ...DEFAULT_FUEL_BENCH, rounds });
@@ -67,7 +67,7 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
   admission: {
     summary: "verify + meter a ~100 KB module, cold and warm [--json] [--rounds N]",
     async run(argv) {
-      const { values } = parseCommandArgs(`${COMMAND} admission`, argv, { json: { type: "boolean" }, rounds: { type: "string" } });
+      const values = parseFlags(`${COMMAND} admission`, argv, { json: { type: "boolean" }, rounds: { type: "string" } });
       const { DEFAULT_ADMISSION_BENCH, formatAdmissionBench, runAdmissionBench } = await import("../../../bench/admission.ts");
       const rounds = intFlag(`${COMMAND} admission`, "rounds", values.rounds, DEFAULT_ADMISSION_BENCH.rounds, 1);
       const result = runAdmissionBench({ rounds });
@@ -79,7 +79,7 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
     summary: "tick-to-order round trip: floor, ring (spin, hybrid), postMessage, piscina [--json] [--quick] [--rounds N] [--samples N] [--warmup N] [--fresh-warmup N]",
     async run(argv) {
       const name = `${COMMAND} latency`;
-      const { values } = parseCommandArgs(name, argv, {
+      const values = parseFlags(name, argv, {
         json: { type: "boolean" }, quick: { type: "boolean" }, rounds: { type: "string" }, samples: { type: "string" }, warmup: { type: "string" },
         "fresh-warmup": { type: "string" },
       });
@@ -101,7 +101,7 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
     summary: "one-way events/s into one worker: no-op strategy, ring alone, in-process [--json] [--quick] [--events N] [--batch N] [--capacity N] [--rounds N]",
     async run(argv) {
       const name = `${COMMAND} throughput`;
-      const { values } = parseCommandArgs(name, argv, {
+      const values = parseFlags(name, argv, {
         json: { type: "boolean" }, quick: { type: "boolean" }, events: { type: "string" }, batch: { type: "string" }, rounds: { type: "string" }, warmup: { type: "string" },
         capacity: { type: "string" },
       });
@@ -132,7 +132,7 @@ const BENCHES: Readonly<Record<string, BenchEntry>> = {
     summary: "bounded load on the upload service over loopback: uploads, backtests, reads from several tenants; requests/s, p99, errors, leaks [--json] [--quick] [--tenants N] [--requests N] [--concurrency N]",
     async run(argv) {
       const name = `${COMMAND} service`;
-      const { values } = parseCommandArgs(name, argv, {
+      const values = parseFlags(name, argv, {
         json: { type: "boolean" }, quick: { type: "boolean" }, tenants: { type: "string" }, requests: { type: "string" }, concurrency: { type: "string" },
       });
       const { DEFAULT_SERVICE_BENCH, QUICK_SERVICE_BENCH, formatServiceBench, runServiceBench } = await import("../../../bench/service.ts");

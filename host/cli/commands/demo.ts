@@ -15,7 +15,7 @@ import { generateSynthetic } from "../../feed/synthetic.ts";
 import { runLive } from "../../live/liveRun.ts";
 import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { InputError } from "../errors.ts";
 import { loadStrategy, parseRisk, parseSandbox } from "../strategyArgs.ts";
 
@@ -40,7 +40,7 @@ export function schedulerTailHint(p99Ns: number, spinning: number, cores: number
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs("demo", argv, {
+  const values = parseFlags("demo", argv, {
     events: { type: "string" },
     seed: { type: "string" },
     rate: { type: "string" },

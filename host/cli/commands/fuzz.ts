@@ -30,7 +30,7 @@ import { loadCorpus } from "../../fuzz/corpus.ts";
 import { baseCase } from "../../fuzz/fuzzCase.ts";
 import { DEFAULT_FUZZ_FEED } from "../../fuzz/fuzzEnvironment.ts";
 import { writeReproducers } from "../../fuzz/reproducer.ts";
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { exampleStrategyDir } from "../builtPaths.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { readInputFile } from "../files.ts";
@@ -39,7 +39,7 @@ const COMMAND = "fuzz";
 const DEFAULT_SECONDS = 60;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(COMMAND, argv, {
+  const values = parseFlags(COMMAND, argv, {
     seconds: { type: "string" },
     seed: { type: "string" },
     json: { type: "boolean" },
@@ -51,7 +51,6 @@ export async function run(argv: string[]): Promise<number> {
     "no-ttf": { type: "boolean" },
     "case-timeout": { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`${COMMAND}: unexpected argument '${positionals[0]}'`);
   const seconds = intFlag(COMMAND, "seconds", values.seconds, DEFAULT_SECONDS);
   // The clock only picks the seed; the seed is printed, and everything after it is a function of it.
   const seed = intFlag(COMMAND, "seed", values.seed, (Date.now() ^ (process.pid << 12)) >>> 0);

@@ -10,7 +10,7 @@
 import { writeFileSync } from "node:fs";
 import { intFlag, onePositional, parseCommandArgs } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
-import { readInputFile } from "../files.ts";
+import { readInputFile, refuseOverwrites } from "../files.ts";
 import { admissionLimits } from "../../admission/limits.ts";
 import { verifyModule } from "../../admission/verify.ts";
 import { instrumentModule, MeteringError } from "../../metering/instrument.ts";
@@ -26,7 +26,8 @@ export async function run(argv: string[]): Promise<number> {
   });
   const input = onePositional(COMMAND, positionals, "input module (in.wasm)");
   const output = values.out;
-  if (output === undefined || output === "") throw new UsageError(`${COMMAND}: missing -o <out.wasm> (see 'ringfence help')`);
+  if (output === undefined) throw new UsageError(`${COMMAND}: missing -o <out.wasm> (see 'ringfence help')`);
+  refuseOverwrites(COMMAND, [["-o", output]], [["input module", input]]);
   const stackBudget = intFlag(COMMAND, "stack-budget", values["stack-budget"], DEFAULT_METER_OPTIONS.stackBudget, 1);
   const maxMemoryPages = intFlag(COMMAND, "max-memory-pages", values["max-memory-pages"], DEFAULT_METER_OPTIONS.maxMemoryPages, 1);
   if (maxMemoryPages > 65536) throw new UsageError(`${COMMAND}: --max-memory-pages must be at most 65536, got '${maxMemoryPages}'`);

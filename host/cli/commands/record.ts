@@ -62,7 +62,7 @@ function recordSynthetic(values: Values, positionals: string[]): number {
   if (positionals.length !== 1) throw new UsageError(`${COMMAND}: expected exactly one source, got ${positionals.length} (${SYNTHETIC_USAGE})`);
   if (values.seed === undefined) throw new UsageError(`${COMMAND}: --seed N is required (${SYNTHETIC_USAGE})`);
   if (values.events === undefined) throw new UsageError(`${COMMAND}: --events N is required (${SYNTHETIC_USAGE})`);
-  if (values.output === undefined || values.output === "") throw new UsageError(`${COMMAND}: -o FILE is required (${SYNTHETIC_USAGE})`);
+  if (values.output === undefined) throw new UsageError(`${COMMAND}: -o FILE is required (${SYNTHETIC_USAGE})`);
   const seed = intFlag(COMMAND, "seed", values.seed, 0, 0);
   const events = boundedInt("events", values.events, 1, SYNTHETIC_MAX_EVENTS);
   const instruments = values.instruments === undefined ? DEFAULT_INSTRUMENTS : boundedInt("instruments", values.instruments, 1, SYNTHETIC_MAX_INSTRUMENTS);
@@ -98,7 +98,7 @@ function recordCsv(values: Values, positionals: string[]): number {
     if (typeof spec === "string") throw new UsageError(`${COMMAND} csv: ${spec}`);
     columns = spec;
   }
-  if (values.output === undefined || values.output === "") throw new UsageError(`${COMMAND} csv: -o FILE is required (${CSV_USAGE})`);
+  if (values.output === undefined) throw new UsageError(`${COMMAND} csv: -o FILE is required (${CSV_USAGE})`);
   const unit = values["time-unit"];
   if (unit !== undefined && !TIME_UNITS.includes(unit as TimeUnit)) throw new UsageError(`${COMMAND} csv: --time-unit must be s, ms, us or ns, got '${unit}'`);
   if (values.symbol !== undefined && !/^[\x21-\x7e]{1,16}$/.test(values.symbol)) {

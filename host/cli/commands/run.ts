@@ -8,7 +8,7 @@ import { runLive } from "../../live/liveRun.ts";
 import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { existsSync } from "node:fs";
 import { UsageError } from "../errors.ts";
 import { writeSession } from "../../replay/session.ts";
@@ -19,7 +19,7 @@ import { DEFAULT_RESTART_POLICY, RESTART_POLICIES, restartPolicy, type RestartPo
 const DEFAULT_RATE = 100_000;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("run", argv, {
+  const values = parseFlags("run", argv, {
     feed: { type: "string" },
     strategy: { type: "string", multiple: true },
     workers: { type: "string" },
@@ -38,7 +38,6 @@ export async function run(argv: string[]): Promise<number> {
     "max-restarts": { type: "string" },
     "restart-backoff-ms": { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`run: unexpected argument '${positionals[0]}'`);
   if (!values.strategy?.length) throw new UsageError("run: at least one --strategy MODULE.wasm is required");
   const wait = (values.wait ?? "spin") as WaitMode;
   if (!WAIT_MODES.includes(wait)) throw new UsageError(`run: --wait must be one of ${WAIT_MODES.join("|")}, got '${values.wait}'`);

@@ -6,19 +6,18 @@
  */
 import { resolve } from "node:path";
 import { findBuilt, workerScriptPath } from "../builtPaths.ts";
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 
 export const DEFAULT_DATA_DIR = "ringfence-data";
 const HOST_PATTERN = /^[A-Za-z0-9.:-]{1,253}$/;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("serve", argv, {
+  const values = parseFlags("serve", argv, {
     port: { type: "string" },
     host: { type: "string" },
     data: { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`serve: unexpected argument '${positionals[0]}' (see 'ringfence help')`);
   const port = intFlag("serve", "port", values.port, 8080, 0);
   if (port > 65535) throw new UsageError(`serve: --port must be in 0..65535, got ${port}`);
   const host = values.host ?? "127.0.0.1";

@@ -11,13 +11,14 @@ import { formatFixed } from "../../backtest/summary.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
 import { parseGrid } from "../../sweep/grid.ts";
 import { runSweep, type SweepResult } from "../../sweep/sweep.ts";
-import { intFlag, parseCommandArgs } from "../args.ts";
+import { intFlag, parseFlags } from "../args.ts";
 import { findBuilt } from "../builtPaths.ts";
 import { InputError, UsageError } from "../errors.ts";
+import { refuseOverwrites } from "../files.ts";
 import { loadStrategy, parseRisk, parseSandbox } from "../strategyArgs.ts";
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("sweep", argv, {
+  const values = parseFlags("sweep", argv, {
     strategy: { type: "string" },
     data: { type: "string" },
     param: { type: "string", multiple: true },
@@ -27,7 +28,6 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: "boolean" },
     html: { type: "string" },
   });
-  if (positionals.length > 0) throw new UsageError(`sweep: unexpected argument '${positionals[0]}'`);
   if (!values.strategy) throw new UsageError("sweep: --strategy MODULE.wasm is required");
   if (!values.data) throw new UsageError("sweep: --data FILE is required");
   if (!values.param?.length) throw new UsageError("sweep: at least one --param name=v1,v2,… is required");
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : intFlag("sweep", "threads", values.threads, 1, 1);
   const risk = parseRisk("sweep", values.risk ?? []);
   const sandbox = parseSandbox("sweep", values.fuel === undefined ? undefined : intFlag("sweep", "fuel", values.fuel, 0, 1));
-  if (values.html === "") throw new UsageError("sweep: --html needs a FILE");
+  refuseOverwrites("sweep", [["--html", values.html]], [["--data recording", values.data], ["--strategy module", values.strategy]]);
   const recording = readRecordingFile(values.data); // fail fast, with the reader's one-line message, before starting the pool
   const spec = loadStrategy(values.strategy, new Map(), risk, sandbox);
   const total = grid.reduce((n, a) => n * a.values.length, 1);

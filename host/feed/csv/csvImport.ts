@@ -18,8 +18,7 @@
  * event is written, and the default decimals are the most the whole file
  * uses, hence two passes rather than one.
  */
-import { realpathSync, statSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename } from "node:path";
 import { EventKind } from "../../abi/codes.ts";
 import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../../abi/eventRecord.ts";
 import { writeI64 } from "../../abi/int64.ts";
@@ -27,6 +26,7 @@ import { MAX_DECIMALS, MAX_INSTRUMENTS, type InstrumentSpec } from "../instrumen
 import { RECORDS_PER_BLOCK_MAX } from "../recordingFormat.ts";
 import type { RecordingHeaderFields } from "../recordingHeader.ts";
 import { RecordingWriter, type RecordingSummary } from "../recordingWriter.ts";
+import { sameFile } from "../sinks.ts";
 import { type ColumnMap, type ColumnSpec, type CsvFormat, mapColumns, type Role } from "./csvColumns.ts";
 import { CsvError, lineError } from "./csvError.ts";
 import { splitCsvLine } from "./csvLine.ts";
@@ -359,16 +359,6 @@ function checkOptions(o: CsvImportOptions): void {
     throw new RangeError(`delimiter=${JSON.stringify(o.delimiter)} must be one character other than a quote or a line break`);
   }
   if (o.symbol !== undefined && !/^[\x21-\x7e]{1,16}$/.test(o.symbol)) throw new RangeError(`symbol=${JSON.stringify(o.symbol)} must be 1..16 printable ASCII characters`);
-}
-
-function sameFile(a: string, b: string): boolean {
-  if (resolve(a) === resolve(b)) return true;
-  try {
-    if (statSync(b, { throwIfNoEntry: false }) === undefined) return false;
-    return realpathSync(a) === realpathSync(b);
-  } catch {
-    return false;
-  }
 }
 
 /** One line saying how times were read, for the summary. */

@@ -1,6 +1,6 @@
 // `ringfence backtest` as a user runs it: deterministic JSON, audit file,
 // and one clear line + the right exit code for every kind of bad input.
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,6 @@ describe("ringfence backtest", () => {
     const audit = join(dir, "audit.rfa");
     expect(runCli(["backtest", "--data", data, "--strategy", mm(), "--audit", audit]).code).toBe(0);
     expect(runCli(["audit", "verify", audit]).code).toBe(0);
-    const { readFileSync } = await import("node:fs");
     const bytes = readFileSync(audit);
     bytes[Math.floor(bytes.length / 2)] ^= 0x01;
     writeFileSync(audit, bytes);
@@ -63,6 +62,28 @@ describe("ringfence backtest", () => {
     expect(existsSync(audit)).toBe(false);
     const ok = runCli(["backtest", "--data", data, "--strategy", mm(), "--json"]);
     expect(r.stdout).toBe(ok.stdout);
+  });
+
+  it("refuses, before running, an output that would replace an input or the other output", () => {
+    const copy = join(dir, "copy.rfr");
+    writeFileSync(copy, readFileSync(data));
+    const mod = join(dir, "copy.wasm");
+    writeFileSync(mod, readFileSync(mm()));
+    const out = join(dir, "out.rfa");
+    for (const [args, pattern] of [
+      [["--audit", copy], /--audit '.*copy\.rfr' is the --data recording/],
+      [["--html", mod], /--html '.*copy\.wasm' is the --strategy module/],
+      [["--audit", out, "--html", out], /--audit and --html name the same file/],
+    ] as const) {
+      expectOneLineError(runCli(["backtest", "--data", copy, "--strategy", mod, ...args]), 1, pattern);
+    }
+    expect(readFileSync(copy)).toEqual(readFileSync(data));
+    expect(readFileSync(mod)).toEqual(readFileSync(mm()));
+    expect(existsSync(out)).toBe(false);
+    expectOneLineError(runCli(["instrument", mod, "-o", mod]), 1, /-o '.*copy\.wasm' is the input module/);
+    expectOneLineError(runCli(["sweep", "--strategy", mod, "--data", copy, "--param", "fast_period=4", "--html", copy]), 1, /--html '.*copy\.rfr' is the --data recording/);
+    expect(readFileSync(copy)).toEqual(readFileSync(data));
+    expect(readFileSync(mod)).toEqual(readFileSync(mm()));
   });
 
   it("without --json prints a readable table", () => {

@@ -45,7 +45,7 @@ describe("backtest --html", () => {
   it("refuses --html with --workers or without a file (exit 2), and an unwritable path (exit 1), in one line", () => {
     const cases: [string[], number, RegExp][] = [
       [["--workers", "2", "--html", join(dir, "w.html")], 2, /backtest: --audit, --logs and --html need the in-process backtest \(omit --workers\)/],
-      [["--html="], 2, /backtest: --html needs a FILE/],
+      [["--html="], 2, /backtest: --html needs a value, got ''/],
       [["--html", join(dir, "no", "such", "r.html")], 1, /cannot write: directory '.*no\/such' does not exist/],
     ];
     for (const [extra, code, pattern] of cases) {
