@@ -34,6 +34,15 @@ export interface AdmissionLimits {
   readonly maxMemoryPages: number;
   readonly maxExports: number;
   readonly maxImports: number;
+  /**
+   * Entries of the type section. Checked before V8 validates the module:
+   * validation time grew with the square of distinct types (100 000 took 50 s).
+   */
+  readonly maxTypes: number;
+  /** Results of one function type (the metering rewrite adds one: V8 allows 1000). */
+  readonly maxResultsPerType: number;
+  /** Bytes of one function body: metering grows a body up to ~10x, and V8 refuses a function over ~7.6 MB. */
+  readonly maxFunctionBodyBytes: number;
 }
 
 export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = Object.freeze({
@@ -48,6 +57,9 @@ export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = Object.freeze({
   maxMemoryPages: DEFAULT_METER_OPTIONS.maxMemoryPages, // 256 pages = 16 MiB; one cap for admission and metering
   maxExports: 128,
   maxImports: 64,
+  maxTypes: 1024,
+  maxResultsPerType: 16,
+  maxFunctionBodyBytes: 256 * 1024,
 });
 
 /** Smallest and largest value each option accepts. */
@@ -63,6 +75,9 @@ const RANGES: Readonly<Record<keyof AdmissionLimits, readonly [number, number]>>
   maxMemoryPages: [1, 65_536], // 65536 pages = the whole 4 GiB wasm32 address space
   maxExports: [0, 100_000],
   maxImports: [0, 100_000],
+  maxTypes: [0, 20_000],
+  maxResultsPerType: [0, 999],
+  maxFunctionBodyBytes: [0, 512 * 1024],
 });
 
 /**

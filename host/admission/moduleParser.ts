@@ -75,6 +75,8 @@ export interface ModuleInfo {
   importedFuncCount: number;
   /** Declared locals of each defined function (parameters not included). */
   readonly localsPerFunction: number[];
+  /** Body size in bytes of each defined function (locals declarations included). */
+  readonly bodyBytes: number[];
   /** Initial element count of each table (imported and defined). */
   readonly tableInitials: number[];
   readonly memories: MemoryDecl[];
@@ -103,7 +105,7 @@ const STOP = false;
 /** Parses a module whose 8-byte header has already been checked. */
 export function parseModule(bytes: Uint8Array): ParseOutcome {
   const m: ModuleInfo = {
-    types: [], imports: [], funcTypes: [], importedFuncCount: 0, localsPerFunction: [], tableInitials: [],
+    types: [], imports: [], funcTypes: [], importedFuncCount: 0, localsPerFunction: [], bodyBytes: [], tableInitials: [],
     memories: [], definedGlobalCount: 0, exports: [], startFunction: null, elementItems: 0, data: [],
     hits: new FeatureHits(),
   };
@@ -415,6 +417,10 @@ function parseElements(r: ByteReader, m: ModuleInfo): boolean {
     if (passiveOrDeclarative && explicitTable) {
       // Declarative segments exist only to make ref.func legal.
       m.hits.hit(RefusedFeature.referenceTypes, `${what} is declarative`);
+    } else if (passiveOrDeclarative) {
+      // Only table.init (refused) can use a passive segment; binaryen.js
+      // aborts reading one, so an admitted one could never be metered.
+      m.hits.hit(RefusedFeature.tableBulkOps, `${what} is passive`);
     }
     if (!passiveOrDeclarative) {
       if (explicitTable && r.u32() !== 0) m.hits.hit(RefusedFeature.referenceTypes, `${what} targets a table > 0`);
@@ -463,6 +469,7 @@ function parseCode(r: ByteReader, m: ModuleInfo): boolean {
       readValType(r, m.hits, where);
     }
     m.localsPerFunction.push(locals);
+    m.bodyBytes.push(size);
     scanFunctionBody(r, m.hits, funcIndex);
     if (r.failed) break;
     r.pos = bodyEnd; // the scan may stop early at a refused opcode

@@ -38,6 +38,9 @@ export const AdmissionCode = {
   tooManyTableElements: "too_many_table_elements",
   tooManyDataSegments: "too_many_data_segments",
   dataTooLarge: "data_too_large",
+  tooManyTypes: "too_many_types",
+  tooManyResults: "too_many_results",
+  functionTooLarge: "function_too_large",
   // A bug in admission itself (never expected): still a rejection, never a throw.
   internal: "internal",
 } as const;

@@ -6,6 +6,7 @@
  */
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind } from "../abi/codes.ts";
+import { AUDIT_BLOCK_ENTRIES } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { buildRunChain } from "./runChain.ts";
 import type { Recording } from "../feed/recording.ts";
@@ -18,6 +19,13 @@ export interface BacktestOptions {
   readonly logSink?: LogSink;
   /** Collect chart series (for --html reports): about this many points per strategy. */
   readonly seriesPoints?: number;
+  /**
+   * Hold every strategy chain's entries, to write an audit file or read them
+   * back. Off, each chain keeps only its head: the heads (and so the
+   * report) are the same, and memory stays flat however much a strategy
+   * calls the host (a log-spamming strategy held ~10 MB of entries per event).
+   */
+  readonly keepAudit?: boolean;
 }
 
 export interface BacktestReport {
@@ -28,7 +36,7 @@ export interface BacktestReport {
 
 export interface BacktestRun {
   readonly report: BacktestReport;
-  /** The run chain first, then one chain per strategy (for `--audit FILE`). */
+  /** The run chain first, then one chain per strategy (for `--audit FILE`; entries held only with keepAudit). */
   readonly auditLogs: readonly AuditLog[];
 }
 
@@ -37,7 +45,7 @@ const discardLogs: LogSink = () => {};
 export function runBacktest(o: BacktestOptions): BacktestRun {
   const { recording } = o;
   const instruments = recording.header.instruments;
-  const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`));
+  const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`, AUDIT_BLOCK_ENTRIES, o.keepAudit === true));
   const runners = o.strategies.map(
     (s, i) => new StrategyRunner(s, instruments, logs[i], null, i, o.logSink ?? discardLogs),
   );

@@ -40,6 +40,7 @@ function valueArity(type: number): number {
 export function scanFunction(body: Ref): FunctionFacts {
   const facts: FunctionFacts = { hasLoop: false, labels: new Set(), directCallees: [], hasIndirectCall: false, operandHeight: 0 };
   const callees = new Set<string>();
+  depth = 0;
   facts.operandHeight = scan(body, facts, callees);
   return facts;
 }
@@ -50,8 +51,30 @@ const SINGLE_VALUE_LEAVES: ReadonlySet<number> = new Set([binaryen.ConstId, bina
 /** Arity of the expression `scan` returned from last (saves a second type query per node). */
 let lastArity = 0;
 
+/**
+ * Deepest expression nesting metered. The rewrite recurses with the nesting,
+ * so without a limit of its own a module meters or not depending on the
+ * thread's stack (a worker's is larger than the main thread's); this makes
+ * the answer the same everywhere. AssemblyScript output nests a few dozen deep.
+ */
+export const MAX_EXPRESSION_DEPTH = 2048;
+
+let depth = 0;
+
 /** Returns the operand-stack height of `e` (recursive: JS stack depth follows expression nesting). */
 function scan(e: Ref, facts: FunctionFacts, callees: Set<string>): number {
+  if (++depth > MAX_EXPRESSION_DEPTH) {
+    depth = 0;
+    throw new MeteringError(`expressions nested too deeply to meter (over ${MAX_EXPRESSION_DEPTH} levels)`);
+  }
+  try {
+    return scanNode(e, facts, callees);
+  } finally {
+    if (depth > 0) depth--;
+  }
+}
+
+function scanNode(e: Ref, facts: FunctionFacts, callees: Set<string>): number {
   const id = binaryen.getExpressionId(e);
   if (SINGLE_VALUE_LEAVES.has(id)) {
     lastArity = 1;

@@ -36,6 +36,7 @@ export function synthetic(events: number, seed = 7, instruments = 2): Recording 
   return r;
 }
 
+/** A backtest that keeps its audit entries (tests read them back). */
 export function backtest(specs: StrategySpec[], recording: Recording = synthetic(2000)): BacktestRun {
-  return runBacktest({ recording, strategies: specs });
+  return runBacktest({ recording, strategies: specs, keepAudit: true });
 }

@@ -48,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const { report, auditLogs } = runBacktest({
     recording,
     strategies,
+    keepAudit: values.audit !== undefined,
     logSink: values.logs ? stderrLogSink : undefined,
     // Chart series only when a page will show them: the plain run stays as it was.
     ...(html !== undefined ? { seriesPoints: HTML_SERIES_POINTS } : {}),

@@ -99,6 +99,17 @@ const CASES: Record<string, Case> = {
     message: /2 data segments, over the limit of 1/,
   },
   data_too_large: { bytes: withExtra(`(data (i32.const 0) "0123456789")`), limits: { maxDataBytes: 9 }, message: /10 bytes of data segments/ },
+  too_many_types: { bytes: minimal, limits: { maxTypes: 1 }, message: /\d+ function types, over the limit of 1 \(maxTypes\)/ },
+  too_many_results: {
+    bytes: withExtra(`(func (result i32 i32 i32) (i32.const 1) (i32.const 2) (i32.const 3))`),
+    limits: { maxResultsPerType: 2 },
+    message: /type \d+ has 3 results, over the limit of 2 \(maxResultsPerType\)/,
+  },
+  function_too_large: {
+    bytes: withExtra(`(func (drop (i32.const 100000000)))`),
+    limits: { maxFunctionBodyBytes: 5 },
+    message: /the body of function 7 is 8 bytes, over the limit of 5 \(maxFunctionBodyBytes\)/,
+  },
   // Features.
   threads: { bytes: withExtra(`(func (drop (i32.atomic.load (i32.const 0))))`), message: /uses atomics.*function 7/ },
   shared_memory: { bytes: () => strategyBytes({ memory: limits(1, 16, 0x02) }), message: /memory 0 is shared/ },
@@ -391,6 +402,21 @@ describe("verifyModule: hand-built encodings", () => {
     expect(verifyModule(byIndex).reasons).toEqual([]);
     const simdBlock = strategyBytes({ bodies: { rf_start: [0x02, Type.v128, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b, 0x1a] } });
     expect(codes(verifyModule(simdBlock))).toEqual(["simd"]);
+  });
+
+  it("refuses a passive element segment (only table.init could use it) under table_bulk_ops", () => {
+    const r = verifyModule(wat(strategyWat({ extra: `(table 2 funcref) (elem $p func $rf_stop)` })));
+    expect(r.admitted).toBe(false);
+    expect(r.reasons.map((x) => x.code)).toEqual(["table_bulk_ops"]);
+    expect(r.reasons[0].message).toMatch(/element segment 0 is passive/);
+  });
+
+  it("refuses too many types before V8 validates the module", () => {
+    // The functions now name types with other signatures, so V8 would refuse the module: reaching too_many_types shows the count was checked first.
+    const sections = strategySections();
+    sections[Section.type] = vec(Array.from({ length: 40 }, (_, i) => [0x60, ...vec(Array.from({ length: i % 8 }, () => [Type.i32])), 0]));
+    const r = verifyModule(assemble(sections), admissionLimits({ maxTypes: 39 }));
+    expect(r.reasons.map((x) => x.code)).toEqual(["too_many_types"]);
   });
 
   it("admits an explicit table-0 element segment with ref.func items (bulk-memory encoding)", () => {

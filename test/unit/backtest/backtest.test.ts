@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { encodeAuditFile, verifyAuditBytes } from "../../../host/audit/auditFile.ts";
+import { runBacktest } from "../../../host/backtest/backtest.ts";
 import { formatSummary } from "../../../host/backtest/summary.ts";
 import { strategyWat, wat } from "../../fixtures/wat.ts";
 import { backtest, spec, synthetic } from "../../support/backtestHarness.ts";
@@ -33,6 +34,17 @@ describe("backtest", () => {
       expect(beside).toEqual(alone);
       expect(crowd.strategies.filter((s) => s.module.startsWith("hostile")).map((s) => s.faults[0]?.kind)).toEqual(["out_of_fuel", "bad_host_call", "memory_limit"]);
     }
+  });
+
+  it("without keepAudit the strategy chains hold no entries, and the report and heads are the same", () => {
+    const specs = NAMES.map((n) => spec(example(n), { label: n }));
+    const kept = backtest(specs, data());
+    const lean = runBacktest({ recording: data(), strategies: specs });
+    expect(lean.report).toEqual(kept.report);
+    expect(lean.auditLogs.map((l) => l.headHex)).toEqual(kept.auditLogs.map((l) => l.headHex));
+    expect(lean.auditLogs.slice(1).map((l) => l.heldBlocks)).toEqual(specs.map(() => 0));
+    expect(kept.auditLogs.slice(1).some((l) => l.heldBlocks > 0)).toBe(true);
+    expect(() => encodeAuditFile(lean.auditLogs)).toThrow(/no longer held/);
   });
 
   it("the audit file of a run verifies, and the run hash commits to every strategy", () => {

@@ -1,9 +1,10 @@
 import binaryen from "binaryen";
 import { describe, expect, it } from "vitest";
-import { bulkFuel, IF_ARM_CHARGE_MIN_COST } from "../../../host/metering/costModel.ts";
+import { bulkFuel, IF_ARM_CHARGE_MIN_COST, MEMORY_GROW_COST } from "../../../host/metering/costModel.ts";
+import { MAX_EXPRESSION_DEPTH } from "../../../host/metering/functionScan.ts";
 import { instrumentModule, MeteringError } from "../../../host/metering/instrument.ts";
 import { DEFAULT_METER_OPTIONS, METER_ENTRY_EXPORTS, METER_EXPORT, METER_GLOBAL, METER_INIT_EXPORT, MeterFault } from "../../../host/metering/meterAbi.ts";
-import { wat } from "../../fixtures/wat.ts";
+import { strategyBytes, wat } from "../../fixtures/wat.ts";
 import { fn, global, instantiate, runOnMainThread, type WasmExports, type WasmMemory } from "./meterHarness.ts";
 
 const metered = (text: string, options = {}) => instrumentModule(wat(text), options);
@@ -57,6 +58,12 @@ describe("instrumentModule: fuel", () => {
     // i32.add + 2 consts = 3
     const x = instantiate(metered(`(module (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))`));
     expect(call(x, "f", [], BIG)).toMatchObject({ result: 3, used: 3, trapped: false, depth: 0 });
+  });
+
+  it("charges memory.grow like a host call, even when it grows nothing", () => {
+    // memory.grow + its const + drop
+    const x = instantiate(metered(`(module (memory 1 2) (func (export "f") (drop (memory.grow (i32.const 0)))))`));
+    expect(call(x, "f", [], BIG)).toMatchObject({ used: MEMORY_GROW_COST + 2, trapped: false });
   });
 
   it("charges each loop iteration the loop body's cost, once", () => {
@@ -398,6 +405,13 @@ describe("instrumentModule: module shape", () => {
       (func $f (table.copy (i32.const 0) (i32.const 1) (i32.const 1))))`));
     expect(tableCopy).toThrow(MeteringError);
     expect(tableCopy).toThrow(/unsupported instruction 'TableCopy'/);
+  });
+
+  it("refuses expressions nested deeper than MAX_EXPRESSION_DEPTH on any thread, and meters one level less", () => {
+    // (i32.add 1 (i32.add 1 (... ))) as stack code: n+1 consts, then n adds.
+    const chain = (n: number) => strategyBytes({ bodies: { rf_start: [...Array(n + 1).fill([0x41, 0x01]).flat(), ...Array(n).fill(0x6a), 0x1a] } });
+    expect(() => instrumentModule(chain(MAX_EXPRESSION_DEPTH + 1))).toThrow(/^expressions nested too deeply to meter \(over \d+ levels\)$/);
+    expect(instrumentModule(chain(MAX_EXPRESSION_DEPTH - 2)).length).toBeGreaterThan(0);
   });
 
   it("checks its options", () => {
