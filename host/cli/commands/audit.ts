@@ -22,8 +22,44 @@ const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 const USAGE = "audit: usage: ringfence audit verify FILE [--head CHAIN=HEX ...] [--report REPORT.json] [--json]";
 
+/**
+ * What a terminal could act on or hide: C0/C1 controls and DEL, format
+ * characters (bidi overrides, zero-width), line and paragraph separators,
+ * lone surrogates, private-use and unassigned code points.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
+const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\", "'": "\\'" };
+
+/**
+ * Text from the file (or a report) in single quotes, safe to print on one
+ * line: \\ and \' escaped, \n \r \t named, anything else unprintable as
+ * \xNN / \uXXXX / \u{XXXXX}. Printable text comes out as it is.
+ */
+function quoted(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const named = NAMED_ESCAPES[ch];
+    if (named !== undefined) out += named;
+    else if (UNPRINTABLE.test(ch)) {
+      const cp = ch.codePointAt(0)!;
+      out += cp < 0x100 ? `\\x${cp.toString(16).padStart(2, "0")}` : cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, "0")}` : `\\u{${cp.toString(16)}}`;
+    } else out += ch;
+  }
+  return `'${out}'`;
+}
+
+/** JSON.stringify, with the unprintable characters it leaves raw (DEL, C1, bidi, separators, ...) written as \uXXXX: the same JSON value. */
+function printableJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.replace(new RegExp(UNPRINTABLE.source, "gu"), (ch) => {
+    let out = "";
+    for (let k = 0; k < ch.length; k++) out += `\\u${ch.charCodeAt(k).toString(16).padStart(4, "0")}`;
+    return out;
+  });
+}
+
 function where(b: AuditBreak): string {
-  const chain = `chain #${b.chainIndex} '${b.chain}'`;
+  const chain = `chain #${b.chainIndex} ${quoted(b.chain)}`;
   switch (b.part) {
     case "file": return "";
     case "chainHeader": return `${chain} header: `;
@@ -55,12 +91,40 @@ function parseHead(arg: string): ExpectedHead {
   return { chain: index ? { index: Number(index[1]) } : { label: chain }, headHex, from: `--head ${chain}` };
 }
 
+/** The heads a report gives (headsFromReport): the run chain's, then one per strategy chain, in file order. */
+interface ReportHeads {
+  readonly path: string;
+  readonly heads: ExpectedHead[];
+  /** How many strategies the report has: the file must have exactly as many strategy chains after the run chain. */
+  readonly strategies: number;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Why `value` is not a `backtest --json` report, or null when it is one (an object with a run auditHash and strategies each with codeId and auditHash). */
+function notAReport(value: unknown): string | null {
+  if (!isObject(value)) return value === null ? "it is null" : Array.isArray(value) ? "it is an array" : `it is a ${typeof value}`;
+  const badHash = (v: unknown) => typeof v !== "string" || !HEX64.test(v);
+  if (!("auditHash" in value)) return "it has no auditHash";
+  if (badHash(value.auditHash)) return "its auditHash is not 64 lowercase hex digits";
+  if (!Array.isArray(value.strategies)) return "it has no strategies array";
+  for (const [i, s] of (value.strategies as unknown[]).entries()) {
+    if (!isObject(s)) return `strategies[${i}] is not an object`;
+    if (typeof s.codeId !== "string") return `strategies[${i}] has no codeId`;
+    if (!("auditHash" in s)) return `strategies[${i}] has no auditHash`;
+    if (badHash(s.auditHash)) return `strategies[${i}].auditHash is not 64 lowercase hex digits`;
+  }
+  return null;
+}
+
 /**
  * The heads a `backtest --json` report gives: its auditHash is the run
  * chain's (#0 in the file `--audit` writes), each strategy's auditHash the
  * chain `strategy:<codeId>` after it, in report order.
  */
-function headsFromReport(path: string): ExpectedHead[] {
+function headsFromReport(path: string): ReportHeads {
   const text = Buffer.from(readInputFile(path, "report file", MAX_REPORT_BYTES)).toString("utf8");
   let report: unknown;
   try {
@@ -68,18 +132,33 @@ function headsFromReport(path: string): ExpectedHead[] {
   } catch {
     throw new InputError(`report file '${path}' is not JSON (expected the output of 'ringfence backtest --json')`);
   }
-  const r = report as { auditHash?: unknown; strategies?: unknown };
-  const strategies = Array.isArray(r.strategies) ? (r.strategies as { codeId?: unknown; auditHash?: unknown }[]) : null;
-  const hex = (v: unknown) => (typeof v === "string" && HEX64.test(v) ? v : null);
-  if (hex(r.auditHash) === null || strategies === null || strategies.some((s) => hex(s?.auditHash) === null || typeof s?.codeId !== "string")) {
-    throw new InputError(`report file '${path}' has no auditHash for the run and each strategy (expected the output of 'ringfence backtest --json')`);
-  }
-  return [
-    { chain: { index: 0 }, headHex: r.auditHash as string, from: `report '${path}' auditHash` },
-    ...strategies.map((s, i) => ({
-      chain: { index: i + 1 }, headHex: s.auditHash as string, label: `strategy:${s.codeId as string}`, from: `report '${path}' strategies[${i}]`,
-    })),
-  ];
+  const why = notAReport(report);
+  if (why !== null) throw new InputError(`report file '${path}' is not a backtest report (${why}; expected the output of 'ringfence backtest --json')`);
+  const r = report as { auditHash: string; strategies: { codeId: string; auditHash: string }[] };
+  return {
+    path,
+    strategies: r.strategies.length,
+    heads: [
+      { chain: { index: 0 }, headHex: r.auditHash, from: `report '${path}' auditHash` },
+      ...r.strategies.map((s, i) => ({
+        chain: { index: i + 1 }, headHex: s.auditHash, label: `strategy:${s.codeId}`, from: `report '${path}' strategies[${i}]`,
+      })),
+    ],
+  };
+}
+
+/**
+ * A report is for a file whose chains are the run chain and then exactly one
+ * per strategy it lists: the reason it is not (one line), or null. Without
+ * this a report listing fewer strategies (or none) would leave the other
+ * chains unchecked, and a rewritten, rehashed strategy chain would verify.
+ */
+function reportMismatch(chains: readonly AuditChainSummary[], r: ReportHeads): string | null {
+  const strategyChains = Math.max(0, chains.length - 1);
+  if (r.strategies === strategyChains) return null;
+  const listed = `${r.strategies} ${r.strategies === 1 ? "strategy" : "strategies"}`;
+  const inFile = strategyChains === 0 ? "0 strategy chains" : `${strategyChains} strategy chain${strategyChains === 1 ? "" : "s"} (#1..#${strategyChains})`;
+  return `report '${r.path}' has ${listed}, but the file has ${inFile}: the report is not for this file`;
 }
 
 /** The chain an expectation names, or a one-line reason it names none (or several). */
@@ -88,7 +167,7 @@ function chainFor(chains: readonly AuditChainSummary[], e: ExpectedHead): number
   const label = e.chain.label;
   const found = chains.flatMap((c, i) => (c.label === label ? [i] : []));
   if (found.length === 1) return found[0];
-  return found.length === 0 ? `${e.from}: no chain is labelled '${label}'` : `${e.from}: ${found.length} chains are labelled '${label}' (#${found.join(", #")}); name one as #N`;
+  return found.length === 0 ? `${e.from}: no chain is labelled ${quoted(label)}` : `${e.from}: ${found.length} chains are labelled ${quoted(label)} (#${found.join(", #")}); name one as #N`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -105,23 +184,26 @@ export async function run(argv: string[]): Promise<number> {
   const expected = (values.head ?? []).map(parseHead);
   const bytes = readInputFile(path, "audit file", MAX_AUDIT_FILE_BYTES);
   if (bytes.length === 0) throw new InputError(`audit file '${path}' is empty`);
-  if (values.report !== undefined) expected.push(...headsFromReport(values.report));
+  const report = values.report === undefined ? null : headsFromReport(values.report);
+  if (report !== null) expected.push(...report.heads);
   const result = verifyAuditBytes(bytes);
   // Heads are compared only once every chain holds: a broken chain is the first thing to say.
   const mismatches: string[] = [];
   if (result.ok) {
+    const notForFile = report === null ? null : reportMismatch(result.chains, report);
+    if (notForFile !== null) mismatches.push(notForFile);
     for (const e of expected) {
       const c = chainFor(result.chains, e);
       if (typeof c === "string") mismatches.push(c);
       else if (e.label !== undefined && result.chains[c].label !== e.label) {
-        mismatches.push(`chain #${c} is labelled '${result.chains[c].label}', but ${e.from} is '${e.label}': the report is not for this file`);
+        mismatches.push(`chain #${c} is labelled ${quoted(result.chains[c].label)}, but ${e.from} is ${quoted(e.label)}: the report is not for this file`);
       } else if (result.chains[c].headHex !== e.headHex) {
-        mismatches.push(`chain #${c} '${result.chains[c].label}' head ${result.chains[c].headHex} is not ${e.headHex} (${e.from}): the file is not the one that head was kept for`);
+        mismatches.push(`chain #${c} ${quoted(result.chains[c].label)} head ${result.chains[c].headHex} is not ${e.headHex} (${e.from}): the file is not the one that head was kept for`);
       }
     }
   }
   if (values.json) {
-    process.stdout.write(JSON.stringify({ ...result, ok: result.ok && mismatches.length === 0, headsChecked: expected.length, headMismatches: mismatches }) + "\n");
+    process.stdout.write(printableJson({ ...result, ok: result.ok && mismatches.length === 0, headsChecked: expected.length, headMismatches: mismatches }) + "\n");
     return result.ok && mismatches.length === 0 ? 0 : 1;
   }
   if (!result.ok) {
@@ -134,7 +216,7 @@ export async function run(argv: string[]): Promise<number> {
   const checked = new Set(expected.map((e) => chainFor(result.chains, e)));
   for (let c = 0; c < result.chains.length; c++) {
     const s = result.chains[c];
-    process.stdout.write(`ok  chain #${c} '${s.label}'  ${s.entries} entries  head ${s.headHex}${checked.has(c) ? "  (expected head)" : ""}\n`);
+    process.stdout.write(`ok  chain #${c} ${quoted(s.label)}  ${s.entries} entries  head ${s.headHex}${checked.has(c) ? "  (expected head)" : ""}\n`);
   }
   return 0;
 }

@@ -148,9 +148,136 @@ describe("ringfence audit verify", () => {
     for (const [name, text] of [["not-json.json", "{"], ["no-heads.json", '{"events": 3}']] as const) {
       const r = runCli(["audit", "verify", good, "--report", write(name, text)]);
       expect(r.code, name).toBe(1);
-      expect(r.stderr).toMatch(/^ringfence: report file '.*' (is not JSON|has no auditHash for the run and each strategy)/);
+      expect(r.stderr).toMatch(/^ringfence: report file '.*' (is not JSON|is not a backtest report)/);
       expect(hasStackTrace(r.stderr)).toBe(false);
     }
+  });
+
+  it("--report whose JSON is not a backtest report (null, a number, an array, a string, missing or bad fields): one line, exit 1", () => {
+    const run = logs[0].headHex;
+    const s0 = { codeId: "abc", auditHash: logs[1].headHex };
+    const cases: [string, string][] = [
+      ["null", "it is null"],
+      ["42", "it is a number"],
+      ["[]", "it is an array"],
+      ['"x"', "it is a string"],
+      ["true", "it is a boolean"],
+      ["{}", "it has no auditHash"],
+      [JSON.stringify({ auditHash: "zz", strategies: [] }), "its auditHash is not 64 lowercase hex digits"],
+      [JSON.stringify({ auditHash: run }), "it has no strategies array"],
+      [JSON.stringify({ auditHash: run, strategies: {} }), "it has no strategies array"],
+      [JSON.stringify({ auditHash: run, strategies: [s0, null] }), "strategies[1] is not an object"],
+      [JSON.stringify({ auditHash: run, strategies: [s0, { auditHash: logs[2].headHex }] }), "strategies[1] has no codeId"],
+      [JSON.stringify({ auditHash: run, strategies: [{ codeId: "abc" }] }), "strategies[0] has no auditHash"],
+      [JSON.stringify({ auditHash: run, strategies: [{ codeId: "abc", auditHash: 7 }] }), "strategies[0].auditHash is not 64 lowercase hex digits"],
+    ];
+    for (const [i, [text, why]] of cases.entries()) {
+      const p = write(`bad-report-${i}.json`, text);
+      const r = runCli(["audit", "verify", good, "--report", p]);
+      expect(r.code, text).toBe(1);
+      expect(r.stdout, text).toBe("");
+      expect(r.stderr, text).toBe(`ringfence: report file '${p}' is not a backtest report (${why}; expected the output of 'ringfence backtest --json')\n`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+  });
+
+  it("--report whose strategies do not match the file's strategy chains one to one is refused, even when every head it names holds", () => {
+    // strategy:abc's chain rewritten and rehashed (another result in entry 2): it verifies on its own, with another head.
+    const [run, , s1] = sampleLogs();
+    const forged = new AuditLog("strategy:abc");
+    for (let k = 0; k < 5; k++) forged.append({ eventIndex: k, timeNs: 1_000 * k, call: "submit_order", args: [0, 1, 1, 1, 100 + k, 1, 0], result: k === 2 ? 99 : k + 1 });
+    expect(forged.headHex).not.toBe(logs[1].headHex);
+    const tampered = write("tampered.rfaudit", encodeAuditFile([run, forged, s1]));
+    expect(runCli(["audit", "verify", tampered]).code).toBe(0);
+
+    const abc = { codeId: "abc", auditHash: logs[1].headHex };
+    const def = { codeId: "def", auditHash: logs[2].headHex };
+    const cases: [string, object[], string][] = [
+      ["none", [], "report '{P}' has 0 strategies, but the file has 2 strategy chains (#1..#2): the report is not for this file"],
+      ["fewer", [def], "report '{P}' has 1 strategy, but the file has 2 strategy chains (#1..#2): the report is not for this file"],
+      ["more", [abc, def, def], "report '{P}' has 3 strategies, but the file has 2 strategy chains (#1..#2): the report is not for this file"],
+    ];
+    for (const [name, strategies, want] of cases) {
+      const p = write(`mismatch-${name}.json`, JSON.stringify({ auditHash: logs[0].headHex, strategies }));
+      const r = runCli(["audit", "verify", tampered, "--report", p]);
+      expect(r.code, name).toBe(1);
+      expect(r.stdout, name).toBe("");
+      expect(r.stderr, name).toMatch(new RegExp(`^ringfence: audit file '${tampered}': ${want.replace("{P}", p).replace(/[.()[\]]/g, "\\$&")}( \\(and \\d+ more\\))?\n$`));
+      const j = runCli(["audit", "verify", tampered, "--report", p, "--json"]);
+      expect(j.code, name).toBe(1);
+      expect(JSON.parse(j.stdout).ok).toBe(false);
+    }
+    // A file with only the run chain and a report with one strategy: refused, not a crash.
+    const runOnly = write("run-only.rfaudit", encodeAuditFile([logs[0]]));
+    const r = runCli(["audit", "verify", runOnly, "--report", write("one.json", JSON.stringify({ auditHash: logs[0].headHex, strategies: [abc] }))]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has 1 strategy, but the file has 0 strategy chains: the report is not for this file/);
+
+    // The whole report against the tampered file: the forged chain is named by its head.
+    const full = runCli(["audit", "verify", tampered, "--report", write("full.json", JSON.stringify({ auditHash: logs[0].headHex, strategies: [abc, def] }))]);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(/chain #1 'strategy:abc' head [0-9a-f]{64} is not [0-9a-f]{64} \(report '.*' strategies\[0\]\)/);
+  });
+
+  /** No byte a terminal acts on: C0 controls (but the final newline), DEL, C1 controls, bidi and other format characters, line/paragraph separators. */
+  const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\p{Cf}\u2028\u2029]/u;
+
+  it("labels are printed escaped: an evil label forges no line and writes no control bytes (text and --json)", () => {
+    const evil = "strategy:abc\nok  chain #1 'strategy:real'  5 entries  head \x1b[32m" + "0".repeat(64) + "\x1b[0m\r\u202e\u009b2J\\x41'";
+    const chains = sampleLogs().map((l) => l.label);
+    const evilLogs = [new AuditLog(chains[0]), new AuditLog(evil)];
+    evilLogs[1].append({ eventIndex: 0, timeNs: 0, call: "log", args: [], result: 0 });
+    evilLogs[0].append({ eventIndex: 0, timeNs: 0, call: "strategy_chain", args: [0, 1], result: 0 }, 0);
+    const p = write("evil.rfaudit", encodeAuditFile(evilLogs));
+    const escaped = "strategy:abc\\nok  chain #1 \\'strategy:real\\'  5 entries  head \\x1b[32m" + "0".repeat(64) + "\\x1b[0m\\r\\u202e\\x9b2J\\\\x41\\'";
+
+    const ok = runCli(["audit", "verify", p, "--head", `#1=${evilLogs[1].headHex}`]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).not.toMatch(RAW_CONTROL);
+    expect(ok.stdout.trimEnd().split("\n")).toEqual([
+      `ok  chain #0 'run'  1 entries  head ${evilLogs[0].headHex}`,
+      `ok  chain #1 '${escaped}'  1 entries  head ${evilLogs[1].headHex}  (expected head)`,
+    ]);
+
+    const j = runCli(["audit", "verify", p, "--json"]);
+    expect(j.code).toBe(0);
+    expect(j.stdout).not.toMatch(RAW_CONTROL);
+    expect(JSON.parse(j.stdout).chains[1].label).toBe(evil);
+
+    // Errors: a head mismatch, a broken block, a report naming another code id.
+    const forged = "0".repeat(64);
+    const mismatch = runCli(["audit", "verify", p, "--head", `#1=${forged}`]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toBe(`ringfence: audit file '${p}': chain #1 '${escaped}' head ${evilLogs[1].headHex} is not ${forged} (--head #1): the file is not the one that head was kept for\n`);
+
+    const bytes = encodeAuditFile(evilLogs);
+    bytes[entryOffset(bytes, 1, 0) + 20] ^= 0x01;
+    const broken = runCli(["audit", "verify", write("evil-broken.rfaudit", bytes)]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^ringfence: audit file '.*evil-broken\.rfaudit': chain #1 'strategy:abc\\nok .*' entries 0\.\.0: hash mismatch/);
+    expect(broken.stderr.slice(0, -1)).not.toMatch(RAW_CONTROL);
+    expect(broken.stderr.endsWith("\n")).toBe(true);
+
+    const report = { auditHash: evilLogs[0].headHex, strategies: [{ codeId: "x\x1b[2J\ny", auditHash: evilLogs[1].headHex }] };
+    const other = runCli(["audit", "verify", p, "--report", write("evil-report.json", JSON.stringify(report))]);
+    expect(other.code).toBe(1);
+    expect(other.stderr.slice(0, -1)).not.toMatch(RAW_CONTROL);
+    expect(other.stderr).toContain(`chain #1 is labelled '${escaped}', but report '`);
+    expect(other.stderr).toContain(`is 'strategy:x\\x1b[2J\\ny': the report is not for this file\n`);
+  });
+
+  it("a corrupted label length: the error line escapes the NUL and CR bytes the label swallowed", () => {
+    const run = new AuditLog("run");
+    for (let k = 0; k < 13; k++) run.append({ eventIndex: k, timeNs: 0, call: "log", args: [], result: 0 }, 0); // 13 entries: a CR in the entry count
+    const bytes = encodeAuditFile([run]);
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(16, 3 + 8, true); // the label runs over the entry count and block size
+    const r = runCli(["audit", "verify", write("label-length.rfaudit", bytes)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trimEnd().split("\n").length).toBe(1);
+    expect(r.stderr.slice(0, -1)).not.toMatch(RAW_CONTROL);
+    expect(r.stderr).toContain("chain #0 'run\\r\\x00\\x00\\x00@\\x00\\x00\\x00'");
   });
 
   it("missing, directory, empty and garbage files: one clear line, exit 1, no stack", () => {
