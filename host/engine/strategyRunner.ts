@@ -51,6 +51,12 @@ export interface RunnerObserver {
   /** A Fill/OrderUpdate record the venue produced, at words[at..at+16). */
   venueEvent(eventIndex: number, words: Int32Array, at: number): void;
   fault(f: Fault): void;
+  /**
+   * A timer callback returned. A strategy may run up to MAX_PENDING_TIMERS
+   * of them, each with a full fuel budget, for one market event: a worker
+   * beats its heartbeat here so that is seen as progress, not a wedge.
+   */
+  timerDone?(): void;
 }
 
 export interface StrategySpec {
@@ -304,6 +310,7 @@ export class StrategyRunner implements HostContext, RiskView {
     s[EventWord.flags] = this.timerOut.tag;
     this.timeNs = this.timerOut.dueNs;
     this.invoke(Callback.Timer, s, 0);
+    this.observer?.timerDone?.();
     if (this.queue.length > 0) this.drainQueue();
   }
 

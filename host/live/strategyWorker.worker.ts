@@ -53,6 +53,7 @@ const feedToWorker = new DeferredSamples(newHistogram());
 const callbackNs = new DeferredSamples(newHistogram());
 const riskNs = new DeferredSamples(newHistogram());
 const sampleTickWord = hostWord(HostField.sampleTick);
+const heartbeatWord = workerWord(init.workerId, WorkerField.heartbeat);
 const SamplePhase = { Idle: 0, Callback: 1, Risk: 2, Order: 3 } as const;
 let seenTick = -1;
 let samplePhase: number = SamplePhase.Idle;
@@ -102,10 +103,15 @@ function observerFor(strategy: number): RunnerObserver {
       out.commit();
     },
     venueEvent(eventIndex: number, words: Int32Array, at0: number): void {
+      // Each precedes an rf_on_order callback: a long chain of them is progress (heartbeat).
+      Atomics.add(control, heartbeatWord, 1);
       const at = claim(OrderMsg.Venue, VENUE_MSG_WORDS * 4);
       if (at < 0) return;
       writeVenuePayload(out.words, at >> 2, strategy, eventIndex, words, at0);
       out.commit();
+    },
+    timerDone(): void {
+      Atomics.add(control, heartbeatWord, 1);
     },
     fault(f: Fault): void {
       Atomics.store(control, strategyWord(init.workers, strategy, StrategyField.faulted), 1);
@@ -173,7 +179,7 @@ function main(): void {
   for (const r of runners) r.riskNs = riskNs;
   const buf = new Int32Array(BATCH * EVENT_RECORD_WORDS);
   const inPlace = reader.policy === RingPolicy.Lossless;
-  const hb = workerWord(init.workerId, WorkerField.heartbeat);
+  const hb = heartbeatWord;
   const stopWord = workerWord(init.workerId, WorkerField.stop);
   let started = false;
   let events = 0;

@@ -110,6 +110,29 @@ describe("live mode through the rings", () => {
     expect(mm.cancelledOnDisconnect).toBe(1);
   });
 
+  it("a strategy that runs 64 heavy timer callbacks per event, each within budget, is progress: the watchdog spares its worker and its neighbour", async () => {
+    // Every event fires 64 pending timers; each re-arms and burns ~3M loop
+    // iterations (milliseconds), so one event takes far longer than the
+    // watchdog's 150 ms while no single callback comes near it.
+    const timerHog = spec(wat(strategyWat({
+      imports: `(import "ringfence" "set_timer" (func $timer (param i32 i32) (result i32)))`,
+      callbacks: {
+        rf_start: "(local $i i32) (loop $l (drop (call $timer (i32.const 0) (local.get $i))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 64))))",
+        rf_on_timer: "(local $n i32) (drop (call $timer (i32.const 0) (i32.const 0))) (loop $l (local.set $n (i32.add (local.get $n) (i32.const 1))) (br_if $l (i32.lt_u (local.get $n) (i32.const 3000000))))",
+      },
+    })), { label: "timer-hog", sandbox: { fuelPerCallback: 100_000_000 } });
+    const recording = synthetic(12, 6, 1);
+    const specs = [exampleSpec("momentum"), timerHog];
+    const bt = runBacktest({ recording, strategies: specs }).report;
+    expect(bt.strategies[1].callbacks).toBeGreaterThan(64 * 10);
+    const live = await runLive({
+      recording, strategies: specs, workers: 1, wait: "hybrid", policy: RingPolicy.Lossless,
+      durationMs: 0, ratePerSec: 0, workerScript: distPath("strategyWorker.worker.mjs"), watchdogMs: 150,
+    });
+    expect(live.strategies.map((s) => s.liveFault)).toEqual([null, null]);
+    expect(live.strategies.map(pick)).toEqual(bt.strategies.map(pick));
+  });
+
   it("a strategy that spins for a huge fuel budget is stopped by the wall-clock watchdog; its neighbour worker carries on", async () => {
     const recording = synthetic(20_000, 5, 2);
     const spinner = spec(wat(strategyWat({ callbacks: { rf_on_market: "(loop $l (br $l))" } })), {
