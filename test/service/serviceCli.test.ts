@@ -3,13 +3,13 @@
  * the last line and only its hash is stored; bad flags are one line with
  * exit 2; a port in use is one line with exit 1; never a stack trace.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasStackTrace } from "../support/cli.ts";
-import { runServiceCli } from "./support/serviceProcess.ts";
+import { createKeyCli, runServiceCli } from "./support/serviceProcess.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "rf-service-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -64,5 +64,77 @@ describe("ringfence keys / serve", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  describe("a damaged data.mdb is one line with exit 1, never a crash", () => {
+    /** Deterministic garbage (an LCG), so a failure reproduces. */
+    const garbage = (n: number, seed: number): Buffer => {
+      const b = Buffer.alloc(n);
+      let x = seed >>> 0;
+      for (let i = 0; i < n; i++) {
+        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+        b[i] = x >>> 24;
+      }
+      return b;
+    };
+    const overwrite = (file: string, at: number, bytes: Buffer): void => {
+      const fd = openSync(file, "r+");
+      try {
+        writeSync(fd, bytes, 0, bytes.length, at);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    // Sizes in pages of the store's own page size (mm_psize, the u32 at byte 48 of meta page 0 in a 64-bit LMDB).
+    const damages: [string, (file: string, page: number) => void, (page: number) => RegExp][] = [
+      ["its start overwritten", (f, p) => overwrite(f, 0, garbage(p, 1)), () => /data\.mdb has no LMDB magic in meta page 0/],
+      ["replaced by one page of garbage", (f, p) => writeFileSync(f, garbage(p, 2)), () => /data\.mdb has no LMDB magic in meta page 0/],
+      ["zero-length", (f) => writeFileSync(f, ""), () => /data\.mdb is empty \(0 bytes\)/],
+      ["cut to its first page", (f, p) => truncateSync(f, p), (p) => new RegExp(`data\\.mdb is truncated \\(${p} bytes, shorter than its two ${p}-byte meta pages\\)`)],
+      ["cut to 100 bytes", (f) => truncateSync(f, 100), () => /data\.mdb is truncated \(100 bytes/],
+      ["its second meta page overwritten", (f, p) => overwrite(f, p, garbage(p, 3)), () => /data\.mdb has no LMDB magic in meta page 1/],
+      ["cut mid-page", (f, p) => truncateSync(f, 3 * p + 100), (p) => new RegExp(`data\\.mdb is truncated or padded \\(${3 * p + 100} bytes, not a multiple of its ${p}-byte page size\\)`)],
+      ["cut at a page boundary before its root pages", (f, p) => truncateSync(f, 3 * p), () => /data\.mdb is truncated \(meta page \d names page \d+, the file has 3 pages\)/],
+    ];
+    let n = 0;
+    it.each(damages)("data.mdb %s", async (_what, damage, problem) => {
+      const dir = join(dataDir, `damaged-${n++}`);
+      mkdirSync(dir);
+      await createKeyCli(dir, "acme", "quant");
+      // Keys and audit entries spread the store over more pages than the cuts above keep.
+      for (let i = 0; i < 3; i++) await createKeyCli(dir, `t${i}`, "risk");
+      const file = join(dir, "data.mdb");
+      const page = readFileSync(file).readUInt32LE(48);
+      expect(readFileSync(file).length).toBeGreaterThan(3 * page);
+      damage(file, page);
+      for (const args of [["keys", "list", "--data", dir], ["keys", "create", "--data", dir, "--tenant", "acme", "--role", "quant"]]) {
+        const r = await runServiceCli(args);
+        expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(1);
+        expect(hasStackTrace(r.stderr)).toBe(false);
+        expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+        expect(r.stderr.trimEnd()).toMatch(new RegExp(`^ringfence: keys: the service store '${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}' is damaged: `));
+        expect(r.stderr.trimEnd()).toMatch(problem(page));
+        expect(r.stderr.trimEnd()).toMatch(/ \(restore it from a backup\)$/);
+      }
+    });
+
+    it("serve on a damaged store is one line, exit 1", async () => {
+      const dir = join(dataDir, "damaged-serve");
+      mkdirSync(dir);
+      await createKeyCli(dir, "acme", "quant");
+      overwrite(join(dir, "data.mdb"), 0, garbage(readFileSync(join(dir, "data.mdb")).readUInt32LE(48), 1));
+      const r = await runServiceCli(["serve", "--port", "0", "--data", dir]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.trimEnd()).toBe(`ringfence: serve: the service store '${dir}' is damaged: data.mdb has no LMDB magic in meta page 0 (restore it from a backup)`);
+    });
+
+    it("a sound store still opens after the checks (and after lmdb grew it)", async () => {
+      const dir = join(dataDir, "sound");
+      mkdirSync(dir);
+      for (let i = 0; i < 20; i++) await createKeyCli(dir, `t${i}`, "quant");
+      const r = await runServiceCli(["keys", "list", "--data", dir, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).keys).toHaveLength(20);
+    });
   });
 });

@@ -9,8 +9,9 @@ import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
 import { intFlag, parseFlags } from "../args.ts";
-import { existsSync } from "node:fs";
-import { UsageError } from "../errors.ts";
+import { accessSync, constants, lstatSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { CliError, InputError, UsageError } from "../errors.ts";
 import { writeSession } from "../../replay/session.ts";
 import { workerScriptPath } from "../builtPaths.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
@@ -48,6 +49,8 @@ export async function run(argv: string[]): Promise<number> {
   // Paper trading replays at a market-like pace by default; --rate 0 is as
   // fast as the ring allows (live rings then lap slow readers, by design).
   const rate = intFlag("run", "rate", values.rate, values.lossless ? 0 : DEFAULT_RATE);
+  // Where the session goes is checked before the run, not found wrong after it.
+  if (values.record !== undefined) checkRecordPath(values.record);
   const feed = values.feed ?? "synthetic";
   const recording = feed === "synthetic"
     ? generateSynthetic({ seed: intFlag("run", "seed", values.seed, 42), events: intFlag("run", "events", values.events, 1_000_000, 1), instruments: 3 })
@@ -56,7 +59,6 @@ export async function run(argv: string[]): Promise<number> {
   const sandbox = parseSandbox("run", values.fuel === undefined ? undefined : intFlag("run", "fuel", values.fuel, 0, 1));
   const params = parseParams("run", values.param ?? []);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
-  if (values.record !== undefined && existsSync(values.record)) throw new UsageError(`run: --record '${values.record}' already exists; choose a new session name`);
   const view = values.json ? null : new TerminalView(process.stderr);
   const report = await runLive({
     recording, strategies, workers, wait,
@@ -68,12 +70,18 @@ export async function run(argv: string[]): Promise<number> {
     restart,
   });
   const { capture, ...printable } = report;
+  let recordFailure: CliError | null = null;
   if (values.record !== undefined && capture) {
-    writeSession(values.record, {
-      recording, strategies, capture,
-      config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate, restart },
-    });
-    process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies (replay with 'ringfence replay ${values.record}')\n`);
+    try {
+      writeSession(values.record, {
+        recording, strategies, capture,
+        config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate, restart },
+      });
+      process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies (replay with 'ringfence replay ${values.record}')\n`);
+    } catch (e) {
+      // Reported after the run's results, which are still printed.
+      recordFailure = e instanceof CliError ? e : new InputError(`run: the run finished but session '${values.record}' could not be written: ${writeFailure(e)}`);
+    }
   }
   if (values.json) process.stdout.write(JSON.stringify(printable) + "\n");
   else {
@@ -90,7 +98,44 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${s.module}: orders ${s.orders} fills ${s.fills} rejects ${s.rejects} position ${s.position} pnl ${s.pnl}e-${s.pnlDecimals}${s.faults.length ? ` FAULT ${s.faults[0].kind}: ${s.faults[0].message}` : ""}${restarted}\n`);
     }
   }
+  if (recordFailure) throw recordFailure;
   return 0;
+}
+
+/**
+ * --record PATH must be a new name in an existing, writable directory:
+ * one line before the run starts (exit 2 when PATH exists, as before;
+ * exit 1 when its directory is missing, not a directory or not writable).
+ */
+function checkRecordPath(path: string): void {
+  let exists = true;
+  try {
+    lstatSync(path);
+  } catch {
+    exists = false;
+  }
+  if (exists) throw new UsageError(`run: --record '${path}' already exists; choose a new session name`);
+  const parent = dirname(path);
+  let isDir: boolean;
+  try {
+    isDir = statSync(resolve(parent)).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(`run: --record '${path}': the directory '${parent}' does not exist`);
+    if (code === "ENOTDIR") isDir = false;
+    else throw new InputError(`run: --record '${path}': the directory '${parent}' cannot be read (${code ?? "error"})`);
+  }
+  if (!isDir) throw new InputError(`run: --record '${path}': '${parent}' is not a directory (a session is a new directory; choose a path inside a directory)`);
+  try {
+    accessSync(resolve(parent), constants.W_OK | constants.X_OK);
+  } catch (e) {
+    throw new InputError(`run: --record '${path}': cannot create a session in '${parent}' (${(e as NodeJS.ErrnoException).code ?? "not writable"})`);
+  }
+}
+
+/** A failed write as one line: "ENOSPC: no space left on device, write" without the stack. */
+function writeFailure(e: unknown): string {
+  return ((e as Error)?.message ?? String(e)).split("\n")[0];
 }
 
 /** --restart none|fresh [--max-restarts N] [--restart-backoff-ms MS]; usage errors are one line (exit 2). */

@@ -18,6 +18,7 @@ import { open, type Database, type RootDatabase } from "lmdb";
 import { AuditChainStore, type AuditKey, type ChainEntry, type ChainHead } from "./auditChainStore.ts";
 import type { DeploymentRecord, JobRecord, KeyRecord, KillSwitchRecord, ReportRecord, StrategyRecord } from "./records.ts";
 import { DB, MAX_DATABASES, strategyKey, tenantStrategyRange } from "./schema.ts";
+import { dataFileProblem } from "./dataFileCheck.ts";
 import type { AuditEntry } from "../../audit/auditEncoding.ts";
 
 export class ServiceStore {
@@ -45,8 +46,14 @@ export class ServiceStore {
     );
   }
 
-  /** Opens (creating when absent) the store in `dir`. Throws a one-line Error when it cannot. */
+  /**
+   * Opens (creating when absent) the store in `dir`. Throws a one-line Error
+   * when it cannot, and when its data.mdb is damaged: the native library
+   * would crash the process on a bad meta page instead of failing.
+   */
   static open(dir: string): ServiceStore {
+    const damage = damagedDataFile(dir);
+    if (damage) throw new Error(`the service store '${dir}' is damaged: data.mdb ${damage} (restore it from a backup)`);
     try {
       mkdirSync(dir, { recursive: true });
       // No read cache: every read sees the latest commit of any process.
@@ -109,6 +116,20 @@ export class ServiceStore {
     await this.root.flushed;
     await this.root.close();
   }
+}
+
+/**
+ * dataFileProblem, asked again for a moment before it counts: a process
+ * creating the store right now (under LMDB's lock, which this check does
+ * not take) briefly leaves an empty or half-written data.mdb.
+ */
+function damagedDataFile(dir: string): string | null {
+  let problem = dataFileProblem(dir);
+  for (let i = 0; problem !== null && i < 4; i++) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    problem = dataFileProblem(dir);
+  }
+  return problem;
 }
 
 /**
