@@ -27,6 +27,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { KillSwitchState } from "../abi/codes.ts";
+import { readAuditChains } from "../audit/auditChains.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
 import { readRecordingFile, writeRecordingFile, type Recording } from "../feed/recording.ts";
@@ -122,19 +124,113 @@ export function writeSession(
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isInt);
+const KILL_STATES: readonly number[] = Object.values(KillSwitchState);
+/** A value from session.json as it appears in an error line (cut short). */
+const shown = (v: unknown): string => {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+};
 
-/** Why instance record `x` is malformed, or null. */
-function instanceProblem(x: InstanceCapture, strategies: number): string | null {
-  if (!x || !isInt(x.worker) || !isInt(x.instance) || x.instance < 0 || !isInt(x.startAt)) return "worker, instance or startAt is not an integer";
-  if (!isIntArray(x.strategies) || x.strategies.some((s) => s < 0 || s >= strategies)) return "its strategies are not strategy indices";
-  if (x.ranges !== undefined) {
-    if (!isIntArray(x.ranges) || x.ranges.length % 2 !== 0 || !isIntArray(x.kills) || x.kills.length % 3 !== 0 || !isInt(x.stopAt)) return "ranges, kills or stopAt are malformed";
-  } else {
-    const d = x.death;
-    if (!d || typeof d.cause !== "string" || !isInt(d.lastCursor) || !isInt(d.batch) || d.batch < 1 || !isIntArray(d.gaps) || d.gaps.length % 2 !== 0 ||
-      !isIntArray(d.initialKills) || d.initialKills.length !== x.strategies.length || !isIntArray(d.killChanged)) return "it has neither a capture (ranges) nor a well-formed death record";
+/**
+ * Why flat `[start, count, …]` is not a list of event spans in event order,
+ * none overlapping, from `from` up to the feed's end (`events`), or null.
+ */
+function spansProblem(what: string, flat: unknown, from: number, events: number): string | null {
+  if (!Array.isArray(flat) || flat.length % 2 !== 0) return `${what} is not a flat list of [start, count] pairs`;
+  let end = from;
+  for (let i = 0; i < flat.length; i += 2) {
+    const start: unknown = flat[i];
+    const count: unknown = flat[i + 1];
+    const pair = `${what} pair ${i / 2} [${shown(start)}, ${shown(count)}]`;
+    if (!isInt(start) || !isInt(count)) return `${pair} is not two integers`;
+    if (start < 0) return `${pair} starts at ${start}, not an event index`;
+    if (count < 1) return `${pair} has count ${count}; a count is at least 1`;
+    if (i === 0 && start < from) return `${pair} starts before its first event (startAt ${from})`;
+    if (start < end) return `${pair} starts before the previous pair ends (event ${end}): pairs must be in event order and not overlap`;
+    if (start + count > events) return `${pair} runs past the feed's end (${events} events)`;
+    end = start + count;
   }
   return null;
+}
+
+/**
+ * Why instance record `x` is malformed, or null: every field is checked
+ * against the format and against the session's own feed (`events`) and
+ * strategies, so replay never runs past the feed, over events in a
+ * different order than a reader takes them, or for a strategy elsewhere.
+ */
+function instanceProblem(x: InstanceCapture, strategies: readonly SessionStrategy[], events: number): string | null {
+  if (!x || typeof x !== "object") return "it is not an object";
+  if (!isInt(x.worker) || x.worker < 0) return `worker ${shown(x.worker)} is not a worker index`;
+  if (!isInt(x.instance) || x.instance < 0) return `instance ${shown(x.instance)} is not an instance number`;
+  const captured = x.ranges !== undefined;
+  if (!isInt(x.startAt) || x.startAt < (captured ? 0 : -1) || x.startAt > events) {
+    return `startAt ${shown(x.startAt)} is not an event index of the feed (0..${events}${captured ? "" : ", or -1 for an instance that never attached"})`;
+  }
+  if (!isIntArray(x.strategies)) return "its strategies are not strategy indices";
+  for (const s of x.strategies) {
+    if (s < 0 || s >= strategies.length) return `its strategies name strategy ${s}; the session has ${strategies.length}`;
+    if (strategies[s].worker !== x.worker) return `it is on worker ${x.worker} but hosts strategy ${s}, which session.json puts on worker ${strategies[s].worker}`;
+  }
+  if (new Set(x.strategies).size !== x.strategies.length) return "its strategies name a strategy twice";
+  if (captured) {
+    const ranges = spansProblem("ranges", x.ranges, x.startAt, events);
+    if (ranges) return ranges;
+    const r = x.ranges!;
+    const consumed = (e: number) => {
+      for (let i = 0; i < r.length; i += 2) if (e >= r[i] && e < r[i] + r[i + 1]) return true;
+      return false;
+    };
+    if (!isIntArray(x.kills) || x.kills.length % 3 !== 0) return "kills is not a flat list of integer [eventIndex, strategy, state] triples";
+    for (let k = 0; k < x.kills.length; k += 3) {
+      const [at, s, state] = [x.kills[k], x.kills[k + 1], x.kills[k + 2]];
+      const triple = `kills triple ${k / 3} [${at}, ${s}, ${state}]`;
+      if (!consumed(at)) return `${triple} is at event ${at}, which its ranges do not hold`;
+      if (k > 0 && at < x.kills[k - 3]) return `${triple} comes after a kill at event ${x.kills[k - 3]}: kills must be in event order`;
+      if (!x.strategies.includes(s)) return `${triple} names strategy ${s}, which this instance does not host`;
+      if (!KILL_STATES.includes(state)) return `${triple} has state ${state}, not 0 (active), 1 (reducing) or 2 (halted)`;
+    }
+    const end = r.length > 0 ? r[r.length - 2] + r[r.length - 1] : x.startAt;
+    if (!isInt(x.stopAt) || x.stopAt < end || x.stopAt > events) return `stopAt ${shown(x.stopAt)} is not an event index from the end of its ranges (${end}) to the feed's end (${events})`;
+    return null;
+  }
+  const d = x.death;
+  if (!d || typeof d !== "object") return "it has neither a capture (ranges) nor a death record";
+  if (typeof d.cause !== "string") return "death.cause is not a string";
+  const from = Math.max(0, x.startAt);
+  if (!isInt(d.lastCursor) || d.lastCursor < from || d.lastCursor > events) return `death.lastCursor ${shown(d.lastCursor)} is not an event index from its startAt (${from}) to the feed's end (${events})`;
+  if (!isInt(d.batch) || d.batch < 1) return `death.batch ${shown(d.batch)} is not a positive integer`;
+  const gaps = spansProblem("death.gaps", d.gaps, 0, events);
+  if (gaps) return gaps;
+  if (!isIntArray(d.initialKills) || d.initialKills.length !== x.strategies.length || !d.initialKills.every((k) => KILL_STATES.includes(k))) {
+    return "death.initialKills is not one kill-switch state (0, 1 or 2) per hosted strategy";
+  }
+  if (!isIntArray(d.killChanged) || d.killChanged.some((s) => s < 0 || s >= strategies.length || strategies[s].worker !== x.worker)) {
+    return "death.killChanged is not a list of strategies on its worker";
+  }
+  return null;
+}
+
+/** Why strategy record `s` (at position `i`) is malformed, or null (limits are checked apart). */
+function strategyProblem(s: SessionStrategy, i: number): string | null {
+  if (!s || typeof s !== "object") return "it is not an object";
+  if (s.index !== i) return `its index ${shown(s.index)} is not its position ${i}`;
+  if (typeof s.codeId !== "string" || !/^[0-9a-f]{64}$/.test(s.codeId)) return `codeId ${shown(s.codeId)} is not a sha256 in hex`;
+  if (typeof s.label !== "string") return `label ${shown(s.label)} is not a string`;
+  if (!isInt(s.worker) || s.worker < -1) return `worker ${shown(s.worker)} is not a worker index (or -1)`;
+  if (!s.params || typeof s.params !== "object" || Array.isArray(s.params)) return "params is not an object";
+  for (const [name, v] of Object.entries(s.params)) {
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name) || !isInt(v)) return `param ${shown(name)} = ${shown(v)} is not name=integer`;
+  }
+  return null;
+}
+
+/** True when the instruments in session.json are the feed header's. */
+function sameInstruments(a: unknown, b: readonly InstrumentSpec[]): boolean {
+  return Array.isArray(a) && a.length === b.length && b.every((x, i) => {
+    const y = a[i] as InstrumentSpec | null;
+    return !!y && y.id === x.id && y.symbol === x.symbol && y.priceDecimals === x.priceDecimals && y.qtyDecimals === x.qtyDecimals;
+  });
 }
 
 /** Reads and checks a session; every problem is one line naming the file. */
@@ -169,9 +265,11 @@ export function readSession(dir: string): Session {
   }
   const feed = readRecordingFile(join(dir, "feed.rfr"));
   if (feed.count !== meta.events) throw new InputError(`session '${dir}': feed.rfr holds ${feed.count} events, session.json says ${meta.events}`);
+  if (!sameInstruments(meta.instruments, feed.header.instruments)) throw new InputError(`session '${dir}': the instruments in session.json are not those of feed.rfr`);
   const modules = new Map<string, Uint8Array>();
   meta.strategies.forEach((s, i) => {
-    if (s.index !== i || !/^[0-9a-f]{64}$/.test(s.codeId)) throw new InputError(`session '${dir}': strategy ${i} in session.json is malformed`);
+    const problem = strategyProblem(s, i);
+    if (problem) throw new InputError(`session '${dir}': strategy ${i} in session.json is malformed: ${problem}`);
     try {
       riskLimits(s.risk);
       sandboxLimits(s.sandbox);
@@ -184,8 +282,18 @@ export function readSession(dir: string): Session {
       modules.set(s.codeId, bytes);
     }
   });
-  const readCapture = (strategy: number, instance: number): StrategyCapture => {
-    const audit = new Uint8Array(file(captureFile(strategy, instance, "audit")));
+  /** The capture's files, its audit chain verified (null: an empty audit file, which version 1 writes for a worker that died). */
+  const readCapture = (strategy: number, instance: number, emptyIsNone = false): StrategyCapture | null => {
+    const auditRel = captureFile(strategy, instance, "audit");
+    const audit = new Uint8Array(file(auditRel));
+    if (emptyIsNone && audit.length === 0) return null;
+    let chains;
+    try {
+      chains = readAuditChains(audit);
+    } catch (e) {
+      throw new InputError(`session '${dir}': ${auditRel}: ${(e as Error).message}`);
+    }
+    if (chains.length !== 1) throw new InputError(`session '${dir}': ${auditRel} holds ${chains.length} audit chains, not 1`);
     const rel = captureFile(strategy, instance, "fuel");
     const f = file(rel);
     if (f.length % 4 !== 0) throw new InputError(`session '${dir}': ${rel} has ${f.length} bytes, not a multiple of 4`);
@@ -197,23 +305,27 @@ export function readSession(dir: string): Session {
     // Version 1: one instance per worker that reported; a strategy whose
     // worker died has an empty audit file and no instance.
     instances = v1Workers!.map((w) => ({
-      worker: w.worker, instance: 0, startAt: 0, ranges: w.ranges, kills: w.kills, stopAt: w.stopAt,
-      strategies: meta.strategies.filter((s) => s.worker === w.worker).map((s) => s.index),
+      worker: w?.worker, instance: 0, startAt: 0, ranges: w?.ranges, kills: w?.kills, stopAt: w?.stopAt,
+      strategies: meta.strategies.filter((s) => s.worker === w?.worker).map((s) => s.index),
     }));
-    for (const x of instances) {
+    const seen = new Set<number>();
+    instances.forEach((x, k) => {
+      const problem = instanceProblem(x, meta.strategies, meta.events) ?? (seen.has(x.worker) ? `worker ${x.worker} appears twice` : null);
+      if (problem) throw new InputError(`session '${dir}': worker ${k} in session.json is malformed: ${problem}`);
+      seen.add(x.worker);
       for (const s of x.strategies) {
-        const c = readCapture(s, 0);
-        if (c.audit.length > 0) captures.set(captureKey(s, 0), c);
+        const c = readCapture(s, 0, true);
+        if (c) captures.set(captureKey(s, 0), c);
       }
-    }
+    });
   } else {
     instances = [...meta.instances];
     const seen = new Set<string>();
     instances.forEach((x, k) => {
-      const problem = instanceProblem(x, meta.strategies.length) ?? (seen.has(`${x.worker}/${x.instance}`) ? `worker ${x.worker} instance ${x.instance} appears twice` : null);
+      const problem = instanceProblem(x, meta.strategies, meta.events) ?? (seen.has(`${x.worker}/${x.instance}`) ? `worker ${x.worker} instance ${x.instance} appears twice` : null);
       if (problem) throw new InputError(`session '${dir}': instance ${k} in session.json is malformed: ${problem}`);
       seen.add(`${x.worker}/${x.instance}`);
-      if (x.ranges !== undefined) for (const s of x.strategies) captures.set(captureKey(s, x.instance), readCapture(s, x.instance));
+      if (x.ranges !== undefined) for (const s of x.strategies) captures.set(captureKey(s, x.instance), readCapture(s, x.instance)!);
     });
   }
   const hostAudit = v1 ? null : new Uint8Array(file("host.audit"));

@@ -232,6 +232,20 @@ describe("flight recorder and replay", () => {
       expect(r2.code).toBe(1);
       expect(r2.stderr).toMatch(/^ringfence: replay diverged: strategy 0 \(market-maker\) at event -?\d+: expected order\(.+\) = -?\d+, got .+$/m);
     });
+
+    it("a fresh instance's audit file that does not verify is one line naming it, exit 1 (not an internal error)", async () => {
+      const { dir } = await recorded(RingPolicy.Lossless, "fresh");
+      const broken = join(root, "restart-broken-audit");
+      cpSync(dir, broken, { recursive: true });
+      const path = join(broken, "strategies", "0.restart1.audit");
+      const bytes = readFileSync(path);
+      bytes[randInt(prng(seed + 1), 0, bytes.length - 1)] ^= 0x40;
+      writeFileSync(path, bytes);
+      const r = runCli(["replay", broken]);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim()).toMatch(/^ringfence: session '.*restart-broken-audit': strategies\/0\.restart1\.audit: audit chain '.*' broken at .+$/);
+      expect(r.stdout).toBe("");
+    });
   });
 
   it("bad session paths are one clear line, exit 1", () => {
