@@ -67,6 +67,12 @@ export interface DataSegment {
   readonly constOffset: number | null;
 }
 
+/** An active element segment on table 0: its entries and its offset when given as `i32.const` (else null). */
+export interface ElementSegment {
+  readonly count: number;
+  readonly constOffset: number | null;
+}
+
 export interface ModuleInfo {
   readonly types: FuncType[];
   readonly imports: ImportDecl[];
@@ -86,6 +92,7 @@ export interface ModuleInfo {
   /** Entries over all element segments. */
   elementItems: number;
   readonly data: DataSegment[];
+  readonly elements: ElementSegment[];
   readonly hits: FeatureHits;
 }
 
@@ -106,7 +113,7 @@ const STOP = false;
 export function parseModule(bytes: Uint8Array): ParseOutcome {
   const m: ModuleInfo = {
     types: [], imports: [], funcTypes: [], importedFuncCount: 0, localsPerFunction: [], bodyBytes: [], tableInitials: [],
-    memories: [], definedGlobalCount: 0, exports: [], startFunction: null, elementItems: 0, data: [],
+    memories: [], definedGlobalCount: 0, exports: [], startFunction: null, elementItems: 0, data: [], elements: [],
     hits: new FeatureHits(),
   };
   const top = new ByteReader(bytes, WASM_HEADER_BYTES, bytes.length, ReadFailure.Truncated);
@@ -422,9 +429,11 @@ function parseElements(r: ByteReader, m: ModuleInfo): boolean {
       // aborts reading one, so an admitted one could never be metered.
       m.hits.hit(RefusedFeature.tableBulkOps, `${what} is passive`);
     }
+    let offset = NOT_CONST_I32;
     if (!passiveOrDeclarative) {
       if (explicitTable && r.u32() !== 0) m.hits.hit(RefusedFeature.referenceTypes, `${what} targets a table > 0`);
-      if (readConstExpr(r, m.hits, what) === STOP_EXPR) return STOP;
+      offset = readConstExpr(r, m.hits, what);
+      if (offset === STOP_EXPR) return STOP;
     }
     if (passiveOrDeclarative || explicitTable) {
       const kind = r.u8(); // elemkind (0x00 = funcref) or, with expressions, a reference type
@@ -437,6 +446,7 @@ function parseElements(r: ByteReader, m: ModuleInfo): boolean {
     }
     const count = r.u32();
     m.elementItems += count;
+    if (!passiveOrDeclarative) m.elements.push({ count, constOffset: offset >= 0 ? offset : null });
     for (let k = 0; k < count && !r.failed; k++) {
       if (usesExprs) {
         if (readElemExpr(r, m.hits, what) === STOP) return STOP;

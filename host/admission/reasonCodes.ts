@@ -30,6 +30,7 @@ export const AdmissionCode = {
   noMemory: "no_memory",
   memoryTooLarge: "memory_too_large",
   dataOutOfBounds: "data_out_of_bounds",
+  elementOutOfBounds: "element_out_of_bounds",
   // Sizes.
   tooManyFunctions: "too_many_functions",
   tooManyLocals: "too_many_locals",
@@ -41,6 +42,7 @@ export const AdmissionCode = {
   tooManyTypes: "too_many_types",
   tooManyResults: "too_many_results",
   functionTooLarge: "function_too_large",
+  tooManyLocalsTotal: "too_many_locals_total",
   // A bug in admission itself (never expected): still a rejection, never a throw.
   internal: "internal",
 } as const;

@@ -276,8 +276,22 @@ function checkSizes(m: ModuleInfo, limits: AdmissionLimits, reasons: AdmissionRe
     reasons, AdmissionCode.functionTooLarge, m.bodyBytes, limits.maxFunctionBodyBytes,
     (i, n) => `the body of function ${m.importedFuncCount + i} is ${n} bytes`, "maxFunctionBodyBytes",
   );
+  let totalLocals = 0;
+  for (const n of m.localsPerFunction) totalLocals += n;
+  if (totalLocals > limits.maxTotalLocals) {
+    reasons.push({ code: AdmissionCode.tooManyLocalsTotal, message: `${totalLocals} locals in all functions together, over the limit of ${limits.maxTotalLocals} (maxTotalLocals)` });
+  }
   if (m.definedGlobalCount > limits.maxGlobals) {
     reasons.push({ code: AdmissionCode.tooManyGlobals, message: `${m.definedGlobalCount} globals, over the limit of ${limits.maxGlobals} (maxGlobals)` });
+  }
+  // Like data: an active segment past the table's initial size makes the module fail at instantiation.
+  const table0 = m.tableInitials[0] ?? 0;
+  for (let i = 0; i < m.elements.length; i++) {
+    const seg = m.elements[i];
+    if (seg.constOffset !== null && seg.constOffset + seg.count > table0) {
+      reasons.push({ code: AdmissionCode.elementOutOfBounds, message: `element segment ${i} (${seg.count} entries at ${seg.constOffset}) ends past the table's initial size (${table0})` });
+      break;
+    }
   }
   let biggestTable = 0;
   for (const initial of m.tableInitials) biggestTable = Math.max(biggestTable, initial);

@@ -99,6 +99,12 @@ const CASES: Record<string, Case> = {
     message: /2 data segments, over the limit of 1/,
   },
   data_too_large: { bytes: withExtra(`(data (i32.const 0) "0123456789")`), limits: { maxDataBytes: 9 }, message: /10 bytes of data segments/ },
+  element_out_of_bounds: { bytes: withExtra(`(table 2 funcref) (elem (i32.const 1) func $rf_stop $rf_stop)`), message: /element segment 0 \(2 entries at 1\) ends past the table's initial size \(2\)/ },
+  too_many_locals_total: {
+    bytes: withExtra(`(func (local i32 i32 i32)) (func (local i64 i64 i64))`),
+    limits: { maxTotalLocals: 5 },
+    message: /6 locals in all functions together, over the limit of 5 \(maxTotalLocals\)/,
+  },
   too_many_types: { bytes: minimal, limits: { maxTypes: 1 }, message: /\d+ function types, over the limit of 1 \(maxTypes\)/ },
   too_many_results: {
     bytes: withExtra(`(func (result i32 i32 i32) (i32.const 1) (i32.const 2) (i32.const 3))`),
