@@ -52,11 +52,14 @@ export interface RunnerObserver {
   venueEvent(eventIndex: number, words: Int32Array, at: number): void;
   fault(f: Fault): void;
   /**
-   * A timer callback returned. A strategy may run up to MAX_PENDING_TIMERS
-   * of them, each with a full fuel budget, for one market event: a worker
-   * beats its heartbeat here so that is seen as progress, not a wedge.
+   * A second or later timer or order callback of one market event returned.
+   * A strategy may run up to MAX_PENDING_TIMERS timers plus its order
+   * updates for one event, each with a full fuel budget: a worker beats its
+   * heartbeat here so that chain is seen as progress, not a wedge. (Not
+   * after the first: one callback is bounded well under the watchdog, and
+   * most events have one order update, so the common path pays nothing.)
    */
-  timerDone?(): void;
+  progress?(): void;
 }
 
 export interface StrategySpec {
@@ -141,6 +144,8 @@ export class StrategyRunner implements HostContext, RiskView {
   private rejects = 0;
   private cancels = 0;
   private callbacks = 0;
+  /** Timer and order callbacks run for the current market event (progress beats from the second on). */
+  private extraCallbacks = 0;
   private logs = 0;
   private logsDropped = 0;
 
@@ -203,6 +208,7 @@ export class StrategyRunner implements HostContext, RiskView {
    */
   onMarket(words: Int32Array, at: number, eventIndex: number): void {
     if (!this.alive) return;
+    this.extraCallbacks = 0;
     if (this.subscriptionsChanged) this.applySubscriptions();
     const fuelBefore = this.fuelTrace === null ? 0 : this.instance!.fuelUsed;
     this.eventIndex = eventIndex;
@@ -310,7 +316,7 @@ export class StrategyRunner implements HostContext, RiskView {
     s[EventWord.flags] = this.timerOut.tag;
     this.timeNs = this.timerOut.dueNs;
     this.invoke(Callback.Timer, s, 0);
-    this.observer?.timerDone?.();
+    if (++this.extraCallbacks > 1) this.observer?.progress?.();
     if (this.queue.length > 0) this.drainQueue();
   }
 
@@ -324,6 +330,7 @@ export class StrategyRunner implements HostContext, RiskView {
       this.observer?.venueEvent(this.eventIndex, this.scratch, 0);
       if (this.seriesRecorder !== null && this.scratch[EventWord.kind] === EventKind.Fill) this.recordFill();
       this.invoke(Callback.Order, this.scratch, 0);
+      if (++this.extraCallbacks > 1) this.observer?.progress?.();
     }
     q.clear();
   }

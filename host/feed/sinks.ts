@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { RecordingError } from "./recordingError.ts";
 
@@ -120,7 +120,7 @@ export function sameFile(a: string, b: string): boolean {
     const sa = statSync(a, { throwIfNoEntry: false });
     const sb = statSync(b, { throwIfNoEntry: false });
     if (sa === undefined || sb === undefined) return false;
-    return (sa.dev === sb.dev && sa.ino === sb.ino) || realpathSync(a) === realpathSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino; // through symlinks (stat follows them) and hard links
   } catch {
     return false;
   }

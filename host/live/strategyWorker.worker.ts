@@ -103,14 +103,12 @@ function observerFor(strategy: number): RunnerObserver {
       out.commit();
     },
     venueEvent(eventIndex: number, words: Int32Array, at0: number): void {
-      // Each precedes an rf_on_order callback: a long chain of them is progress (heartbeat).
-      Atomics.add(control, heartbeatWord, 1);
       const at = claim(OrderMsg.Venue, VENUE_MSG_WORDS * 4);
       if (at < 0) return;
       writeVenuePayload(out.words, at >> 2, strategy, eventIndex, words, at0);
       out.commit();
     },
-    timerDone(): void {
+    progress(): void {
       Atomics.add(control, heartbeatWord, 1);
     },
     fault(f: Fault): void {
