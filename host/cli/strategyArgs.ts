@@ -9,6 +9,7 @@ import type { StrategySpec } from "../engine/strategyRunner.ts";
 import { DEFAULT_RISK_LIMITS, riskLimits, type RiskLimits } from "../risk/riskLimits.ts";
 import { sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
 import { AdmissionRejected, prepareModule } from "../sandbox/preparedModule.ts";
+import { intFlag } from "./args.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
 
@@ -44,9 +45,13 @@ export function parseRisk(command: string, pairs: readonly string[]): RiskLimits
   }
 }
 
-export function parseSandbox(command: string, fuel: number | undefined): SandboxLimits {
+/** Sandbox limits from `--fuel N` (per callback) and `--event-fuel N` (per market event, all its callbacks). */
+export function parseSandbox(command: string, values: { readonly fuel?: string; readonly "event-fuel"?: string }): SandboxLimits {
+  const o: { fuelPerCallback?: number; fuelPerEvent?: number } = {};
+  if (values.fuel !== undefined) o.fuelPerCallback = intFlag(command, "fuel", values.fuel, 0, 1);
+  if (values["event-fuel"] !== undefined) o.fuelPerEvent = intFlag(command, "event-fuel", values["event-fuel"], 0, 1);
   try {
-    return sandboxLimits(fuel === undefined ? {} : { fuelPerCallback: fuel });
+    return sandboxLimits(o);
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message}`);
   }

@@ -54,7 +54,8 @@ export interface RunnerObserver {
   /**
    * A second or later timer or order callback of one market event returned.
    * A strategy may run up to MAX_PENDING_TIMERS timers plus its order
-   * updates for one event, each with a full fuel budget: a worker beats its
+   * updates for one event, within the event's fuel budget (which a
+   * deployment may set far above the watchdog's reach): a worker beats its
    * heartbeat here so that chain is seen as progress, not a wedge. (Not
    * after the first: one callback is bounded well under the watchdog, and
    * most events have one order update, so the common path pays nothing.)
@@ -198,6 +199,7 @@ export class StrategyRunner implements HostContext, RiskView {
     this.logsThisCallback = 0;
     this.callbacks++;
     if (!this.instance!.start()) return this.quarantine(this.instance!.fault!);
+    this.instance!.beginEvent();
     this.drainQueue();
   }
 
@@ -209,6 +211,7 @@ export class StrategyRunner implements HostContext, RiskView {
   onMarket(words: Int32Array, at: number, eventIndex: number): void {
     if (!this.alive) return;
     this.extraCallbacks = 0;
+    this.instance!.beginEvent();
     if (this.subscriptionsChanged) this.applySubscriptions();
     const fuelBefore = this.fuelTrace === null ? 0 : this.instance!.fuelUsed;
     this.eventIndex = eventIndex;
@@ -278,7 +281,10 @@ export class StrategyRunner implements HostContext, RiskView {
     let cancelled = 0;
     if (state === KillSwitchState.Halted) cancelled = this.venue.cancelAll(OrderStatus.CancelledByRisk, this.timeNs, this.seq());
     this.audit("kill_switch", [state, cancelled], 0);
-    if (this.alive && this.queue.length > 0) this.drainQueue();
+    if (this.alive && this.queue.length > 0) {
+      this.instance!.beginEvent();
+      this.drainQueue();
+    }
     else this.queue.clear();
   }
 

@@ -30,8 +30,10 @@ export const DEFAULT_FUZZ_FEED: FeedOptions = Object.freeze({ seed: 5, events: 4
  * of ~10 ms, and a strategy that spends its whole budget on every one of
  * 400 events costs a fraction of a second, not a minute. The examples (the
  * neighbours, which keep the defaults) need under 20 000 per callback.
+ * The event budget is 20 callback budgets, not the default 4: a fill cascade
+ * the throttle ends (100 orders at 2 000 fuel a submit) stays legal.
  */
-export const DEFAULT_FUZZ_SANDBOX: Partial<SandboxLimits> = Object.freeze({ fuelPerCallback: 50_000, fuelForStart: 1_000_000 });
+export const DEFAULT_FUZZ_SANDBOX: Partial<SandboxLimits> = Object.freeze({ fuelPerCallback: 50_000, fuelPerEvent: 1_000_000, fuelForStart: 1_000_000 });
 
 export interface ExampleModule {
   readonly name: string;

@@ -149,7 +149,8 @@ function missing(x: InstanceCapture, actual: string): InstanceReplay {
 }
 
 function specOf(session: Session, s: SessionStrategy): StrategySpec {
-  const sandbox = sandboxLimits(s.sandbox);
+  // A session recorded before the per-event budget existed ran without one.
+  const sandbox = sandboxLimits({ fuelPerEvent: Number.MAX_SAFE_INTEGER, ...s.sandbox });
   return { label: s.label, prepared: prepareModule(session.modules.get(s.codeId)!, sandbox, s.label), params: new Map(Object.entries(s.params)), risk: riskLimits(s.risk), sandbox };
 }
 

@@ -7,6 +7,14 @@ import { DEFAULT_METER_OPTIONS, MAX_STACK_BUDGET } from "../metering/meterAbi.ts
 export interface SandboxLimits {
   /** Fuel for one callback (rf_on_market, rf_on_order, …). Default 10,000,000. */
   readonly fuelPerCallback: number;
+  /**
+   * Fuel for everything one market event sets off: its pending timers, the
+   * market callback and the order updates they cause, together. Without it a
+   * strategy could spend up to 65 callback budgets on one event and hold up
+   * the strategies sharing its worker. Default FUEL_PER_EVENT_FACTOR ×
+   * fuelPerCallback (40,000,000 with the default callback budget).
+   */
+  readonly fuelPerEvent: number;
   /** Fuel for module initialisation (__rf_init) plus rf_start. Default 100,000,000. */
   readonly fuelForStart: number;
   /** Stack units one callback may use (see metering/meterAbi.ts). Default 4096, at most 8192. */
@@ -15,8 +23,12 @@ export interface SandboxLimits {
   readonly maxMemoryPages: number;
 }
 
+/** The default per-event budget, in callback budgets: a market callback and a few full-budget timer or order callbacks. */
+export const FUEL_PER_EVENT_FACTOR = 4;
+
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
   fuelPerCallback: 10_000_000,
+  fuelPerEvent: 10_000_000 * FUEL_PER_EVENT_FACTOR,
   fuelForStart: 100_000_000,
   stackBudget: DEFAULT_METER_OPTIONS.stackBudget,
   maxMemoryPages: DEFAULT_METER_OPTIONS.maxMemoryPages,
@@ -24,9 +36,16 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
 
 const I32_MAX = 0x7fffffff;
 
+/**
+ * The limits with `overrides` applied. Leaving out fuelPerEvent scales it
+ * with fuelPerCallback, so raising the callback budget alone never lets a
+ * smaller event budget cut a callback short.
+ */
 export function sandboxLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
   const l = { ...DEFAULT_SANDBOX_LIMITS, ...overrides };
+  if (overrides.fuelPerEvent === undefined) l.fuelPerEvent = l.fuelPerCallback * FUEL_PER_EVENT_FACTOR;
   positive("fuelPerCallback", l.fuelPerCallback, I32_MAX);
+  positive("fuelPerEvent", l.fuelPerEvent, Number.MAX_SAFE_INTEGER);
   positive("fuelForStart", l.fuelForStart, I32_MAX);
   positive("stackBudget", l.stackBudget, MAX_STACK_BUDGET);
   positive("maxMemoryPages", l.maxMemoryPages, 65536);

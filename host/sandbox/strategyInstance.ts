@@ -67,6 +67,8 @@ export class StrategyInstance implements FuelMeter {
   private srcB64: Float64Array | null = null;
   private currentCallback: Callback = Callback.Start;
   private currentEvent = -1;
+  // What is left of the current event's budget (fuelPerEvent); beginEvent() refills it.
+  private eventFuelLeft: number;
 
   /** Fuel used by all callbacks so far (host-call charges included). */
   fuelUsed = 0;
@@ -77,6 +79,7 @@ export class StrategyInstance implements FuelMeter {
   fault: Fault | null = null;
 
   private constructor(module: WebAssembly.Module, private readonly ctx: HostContext, private readonly limits: SandboxLimits) {
+    this.eventFuelLeft = limits.fuelPerEvent;
     const binding: HostCallBinding = { memory: null, meter: this, ctx };
     this.instance = new WebAssembly.Instance(module, buildImports(binding));
     const ex = this.instance.exports;
@@ -153,6 +156,16 @@ export class StrategyInstance implements FuelMeter {
   }
 
   /**
+   * Refills the event budget: every deliver() until the next beginEvent()
+   * draws from one fuelPerEvent allowance, each callback still capped at
+   * fuelPerCallback. Deterministic like all fuel: the same callback runs out
+   * at the same instruction on every run.
+   */
+  beginEvent(): void {
+    this.eventFuelLeft = this.limits.fuelPerEvent;
+  }
+
+  /**
    * Copies one 64-byte event record into the guest's event buffer and runs
    * the callback (rf_on_market, rf_on_order or rf_on_timer) for it. Returns false if the strategy faulted (now or before).
    * Hot path: no allocation unless the guest faults.
@@ -163,7 +176,8 @@ export class StrategyInstance implements FuelMeter {
     const src64 = (at & 1) === 0 ? this.f64Of(words) : null;
     if (src64 !== null) copyRecord64(this.memory.f64(), this.eventWord >> 1, src64, at >> 1);
     else copyRecord(this.memory.words(), this.eventWord, words, at);
-    const budget = this.limits.fuelPerCallback;
+    const perCallback = this.limits.fuelPerCallback;
+    const budget = this.eventFuelLeft < perCallback ? this.eventFuelLeft : perCallback;
     this.currentCallback = callback;
     // One call site per callback, each calling one wasm function: V8 inlines
     // its JS-to-wasm wrapper only at a call site that has seen a single
@@ -184,10 +198,11 @@ export class StrategyInstance implements FuelMeter {
         left = enter(budget);
       }
     } catch (e) {
-      this.recordFault(e, callback, budget);
+      this.recordFault(e, callback, budget, budget < perCallback);
       return false;
     }
     this.used(budget - left);
+    this.eventFuelLeft -= budget - left;
     return true;
   }
 
@@ -254,7 +269,8 @@ export class StrategyInstance implements FuelMeter {
     return true;
   }
 
-  private recordFault(e: unknown, cb: Callback, budget: number): void {
+  /** `eventLimited`: the callback ran on what was left of the event budget, less than a callback budget. */
+  private recordFault(e: unknown, cb: Callback, budget: number, eventLimited = false): void {
     const used = budget - (this.fuel.value as number);
     this.fuelUsed += used;
     let kind: FaultKind;
@@ -279,6 +295,7 @@ export class StrategyInstance implements FuelMeter {
       kind = FaultKind.Trap;
       detail = `host error during ${cb}: ${firstLine(e)}`;
     }
+    if (kind === FaultKind.OutOfFuel && eventLimited) detail += ` (the event's callbacks together spent its budget of ${this.limits.fuelPerEvent})`;
     this.fault = Object.freeze({
       kind,
       atEvent: this.currentEvent,

@@ -21,6 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     param: { type: "string", multiple: true },
     risk: { type: "string", multiple: true },
     fuel: { type: "string" },
+    "event-fuel": { type: "string" },
     audit: { type: "string" },
     json: { type: "boolean" },
     logs: { type: "boolean" },
@@ -30,10 +31,9 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.data) throw new UsageError("backtest: --data FILE is required (make one with 'ringfence record synthetic')");
   if (!values.strategy?.length) throw new UsageError("backtest: at least one --strategy MODULE.wasm is required");
   refuseOverwrites("backtest", [["--audit", values.audit], ["--html", values.html]], [["--data recording", values.data], ...values.strategy.map((p) => ["--strategy module", p] as const)]);
-  const fuel = values.fuel === undefined ? undefined : intFlag("backtest", "fuel", values.fuel, 0, 1);
   const params = parseParams("backtest", values.param ?? []);
   const risk = parseRisk("backtest", values.risk ?? []);
-  const sandbox = parseSandbox("backtest", fuel);
+  const sandbox = parseSandbox("backtest", values);
   const recording = readRecordingFile(values.data);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
   const workers = values.workers === undefined ? 0 : intFlag("backtest", "workers", values.workers, 0, 1);

@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   if (modules.length === 0) throw new InputError(`no example strategies in ${dir}: run 'npm run build' first`);
   const recording = generateSynthetic({ seed, events, instruments: DEMO_INSTRUMENTS });
   const risk = parseRisk("demo", []);
-  const sandbox = parseSandbox("demo", undefined);
+  const sandbox = parseSandbox("demo", {});
   const strategies = modules.map((m) => ({ ...loadStrategy(join(dir, m), new Map(), risk, sandbox), label: m.replace(/\.wasm$/, "") }));
   if (values["in-process"]) {
     const { report } = runBacktest({ recording, strategies });

@@ -33,6 +33,7 @@ export async function run(argv: string[]): Promise<number> {
     param: { type: "string", multiple: true },
     risk: { type: "string", multiple: true },
     fuel: { type: "string" },
+    "event-fuel": { type: "string" },
     json: { type: "boolean" },
     record: { type: "string" },
     restart: { type: "string" },
@@ -56,7 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     ? generateSynthetic({ seed: intFlag("run", "seed", values.seed, 42), events: intFlag("run", "events", values.events, 1_000_000, 1), instruments: 3 })
     : readRecordingFile(feed);
   const risk = parseRisk("run", values.risk ?? []);
-  const sandbox = parseSandbox("run", values.fuel === undefined ? undefined : intFlag("run", "fuel", values.fuel, 0, 1));
+  const sandbox = parseSandbox("run", values);
   const params = parseParams("run", values.param ?? []);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
   const view = values.json ? null : new TerminalView(process.stderr);

@@ -1,6 +1,6 @@
 /**
  * `ringfence sweep --strategy X.wasm --data FILE --param name=v1,v2,… [--param …]
- *  [--risk name=v …] [--fuel N] [--threads N] [--html FILE] [--json]`
+ *  [--risk name=v …] [--fuel N] [--event-fuel N] [--threads N] [--html FILE] [--json]`
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -24,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     param: { type: "string", multiple: true },
     risk: { type: "string", multiple: true },
     fuel: { type: "string" },
+    "event-fuel": { type: "string" },
     threads: { type: "string" },
     json: { type: "boolean" },
     html: { type: "string" },
@@ -39,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const threads = values.threads === undefined ? undefined : intFlag("sweep", "threads", values.threads, 1, 1);
   const risk = parseRisk("sweep", values.risk ?? []);
-  const sandbox = parseSandbox("sweep", values.fuel === undefined ? undefined : intFlag("sweep", "fuel", values.fuel, 0, 1));
+  const sandbox = parseSandbox("sweep", values);
   refuseOverwrites("sweep", [["--html", values.html]], [["--data recording", values.data], ["--strategy module", values.strategy]]);
   const recording = readRecordingFile(values.data); // fail fast, with the reader's one-line message, before starting the pool
   const spec = loadStrategy(values.strategy, new Map(), risk, sandbox);

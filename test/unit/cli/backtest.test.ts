@@ -43,6 +43,23 @@ describe("ringfence backtest", () => {
     }
   });
 
+  it("--event-fuel caps what one event's callbacks spend together; --fuel alone scales it", () => {
+    const spinner = join(dir, "spinner.wasm");
+    writeFileSync(spinner, wat(strategyWat({ callbacks: { rf_on_market: "(loop $l (br $l))" } })));
+    const fault = (...flags: string[]) => {
+      const r = runCli(["backtest", "--data", data, "--strategy", spinner, ...flags, "--json"]);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).strategies[0].faults[0];
+    };
+    const capped = fault("--fuel", "200000", "--event-fuel", "5000");
+    expect(capped.kind).toBe("out_of_fuel");
+    expect(capped.fuelAtFault).toBeLessThanOrEqual(5000);
+    expect(capped.message).toContain("budget of 5000");
+    const scaled = fault("--fuel", "200000");
+    expect(scaled.fuelAtFault).toBeGreaterThan(190_000);
+    expect(scaled.message).not.toContain("the event's callbacks");
+  });
+
   it("writes an audit file that `audit verify` accepts, and rejects once a byte is changed", async () => {
     const audit = join(dir, "audit.rfa");
     expect(runCli(["backtest", "--data", data, "--strategy", mm(), "--audit", audit]).code).toBe(0);
@@ -110,6 +127,8 @@ describe("ringfence backtest", () => {
     ["unknown --risk", () => ["backtest", "--data", data, "--strategy", mm(), "--risk", "nope=1"], 2, /--risk/],
     ["negative --fuel", () => ["backtest", "--data", data, "--strategy", mm(), "--fuel", "-3"], 2, /--fuel got a value starting with '-'; write it as --fuel=VALUE/],
     ["--fuel=-3", () => ["backtest", "--data", data, "--strategy", mm(), "--fuel=-3"], 2, /--fuel must be an integer >= 1, got '-3'/],
+    ["--event-fuel=0", () => ["backtest", "--data", data, "--strategy", mm(), "--event-fuel=0"], 2, /--event-fuel must be an integer >= 1, got '0'/],
+    ["--event-fuel x", () => ["backtest", "--data", data, "--strategy", mm(), "--event-fuel", "x"], 2, /--event-fuel must be an integer, got 'x'/],
     ["unknown flag", () => ["backtest", "--data", data, "--strategy", mm(), "--frobnicate"], 2, /frobnicate/],
   ])("%s: one clear line and the right exit code", (_name, args, code, pattern) => {
     expectOneLineError(runCli(args()), code as number, pattern as RegExp);

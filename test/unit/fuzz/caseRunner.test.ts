@@ -40,15 +40,24 @@ describe("runCase", () => {
   it("stops a host loop the guest controls and reports it (invariant 1)", () => {
     // A zero-delay timer re-armed from rf_on_timer was such a loop (found by
     // this fuzzer); the runner now fires only the timers already pending.
-    // Plant the old behaviour back to prove the harness still catches it.
+    // Plant the old behaviour back to prove the harness still catches it
+    // (with no event budget, which would now end the loop as out_of_fuel).
     const bytes = module({ rf_start: "(drop (call $set_timer (i32.const 0) (i32.const 1)))", rf_on_timer: "(drop (call $set_timer (i32.const 0) (i32.const 1)))" });
-    expect(runCase(kase(bytes), env).outcome.kind).not.toBe("host_error");
+    const unbudgeted = kase(bytes, { sandbox: { fuelPerEvent: Number.MAX_SAFE_INTEGER } });
+    expect(runCase(unbudgeted, env).outcome.kind).not.toBe("host_error");
     const pending = Object.getOwnPropertyDescriptor(Timers.prototype, "pending")!;
     Object.defineProperty(Timers.prototype, "pending", { get: () => Number.MAX_SAFE_INTEGER, configurable: true });
     try {
-      const r = runCase(kase(bytes), env);
+      const r = runCase(unbudgeted, env);
       expect(r.outcome.kind).toBe("host_error");
       expect(r.violations[0]).toMatchObject({ invariant: Invariant.HostSurvives, message: expect.stringMatching(/host loop the guest controls/) });
+    } finally {
+      Object.defineProperty(Timers.prototype, "pending", pending);
+    }
+    // Planted again under the event budget: it ends the loop as a typed fault.
+    Object.defineProperty(Timers.prototype, "pending", { get: () => Number.MAX_SAFE_INTEGER, configurable: true });
+    try {
+      expect(runCase(kase(bytes), env).outcome).toMatchObject({ kind: "fault", fault: { kind: "out_of_fuel", callback: "rf_on_timer" } });
     } finally {
       Object.defineProperty(Timers.prototype, "pending", pending);
     }
