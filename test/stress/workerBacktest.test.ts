@@ -15,7 +15,17 @@ describe("backtest through workers", () => {
     extra: `(global $n (mut i32) (i32.const 0))`,
     callbacks: { rf_on_market: `(global.set $n (i32.add (global.get $n) (i32.const 1))) (if (i32.gt_u (global.get $n) (i32.const 2000)) (then (loop $l (br $l))))` },
   })), { label: "faulty", sandbox: { fuelPerCallback: 200_000 } });
-  const strategies = [exampleSpec("market-maker"), exampleSpec("momentum"), faulty, exampleSpec("mean-reversion")];
+  // One whose timers, each within its callback budget, spend the event's
+  // budget together once it arms eight per event (from event 3000 on).
+  const timerBurner = spec(wat(strategyWat({
+    imports: `(import "ringfence" "set_timer" (func $timer (param i32 i32) (result i32)))`,
+    extra: `(global $n (mut i32) (i32.const 0))`,
+    callbacks: {
+      rf_on_market: `(local $i i32) (global.set $n (i32.add (global.get $n) (i32.const 1))) (if (i32.gt_u (global.get $n) (i32.const 3000)) (then (loop $l (drop (call $timer (i32.const 0) (local.get $i))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 8))))))`,
+      rf_on_timer: `(local $k i32) (loop $l (local.set $k (i32.add (local.get $k) (i32.const 1))) (br_if $l (i32.lt_u (local.get $k) (i32.const 20000))))`,
+    },
+  })), { label: "timer-burner", sandbox: { fuelPerCallback: 200_000, fuelPerEvent: 300_000 } });
+  const strategies = [exampleSpec("market-maker"), exampleSpec("momentum"), faulty, exampleSpec("mean-reversion"), timerBurner];
   const expected = JSON.stringify(runBacktest({ recording, strategies }).report);
 
   it.each([
@@ -28,5 +38,6 @@ describe("backtest through workers", () => {
     const report = await runWorkerBacktest({ recording, strategies, workers, ringCapacity, publishBatch, pollBatch, workerScript: distPath("strategyWorker.worker.mjs") });
     expect(JSON.stringify(report)).toBe(expected);
     expect(report.strategies[2].faults[0]).toMatchObject({ kind: "out_of_fuel", atEvent: expect.any(Number) });
+    expect(report.strategies[4].faults[0]).toMatchObject({ kind: "out_of_fuel", callback: "rf_on_timer", message: expect.stringContaining("budget of 300000") });
   });
 });
