@@ -16,6 +16,15 @@ import { encodeAuditFile } from "../audit/auditFile.ts";
 import type { RestartPolicy } from "./restartPolicy.ts";
 import { percentiles, type LiveTelemetry, type Percentiles, type RestartRecord } from "./telemetry.ts";
 
+/**
+ * Workers to use when none are asked for: one per strategy where cores
+ * allow, so a strategy's time and ring cursor are its own (docs/datapath.md),
+ * leaving one core for the feed thread (a spinning worker takes a whole core).
+ */
+export function defaultWorkerCount(strategies: number, cores: number): number {
+  return Math.max(1, Math.min(strategies, cores - 1, 64));
+}
+
 export interface LiveRunOptions {
   readonly recording: Recording;
   readonly strategies: readonly StrategySpec[];

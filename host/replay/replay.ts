@@ -150,7 +150,7 @@ function missing(x: InstanceCapture, actual: string): InstanceReplay {
 
 function specOf(session: Session, s: SessionStrategy): StrategySpec {
   // A session recorded before the per-event budget existed ran without one.
-  const sandbox = sandboxLimits({ fuelPerEvent: Number.MAX_SAFE_INTEGER, ...s.sandbox });
+  const sandbox = sandboxLimits({ ...s.sandbox, fuelPerEvent: s.sandbox.fuelPerEvent ?? Number.MAX_SAFE_INTEGER });
   return { label: s.label, prepared: prepareModule(session.modules.get(s.codeId)!, sandbox, s.label), params: new Map(Object.entries(s.params)), risk: riskLimits(s.risk), sandbox };
 }
 

@@ -4,12 +4,13 @@
  */
 import { generateSynthetic } from "../../feed/synthetic.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
-import { runLive } from "../../live/liveRun.ts";
+import { defaultWorkerCount, runLive } from "../../live/liveRun.ts";
 import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { accessSync, constants, lstatSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { CliError, InputError, UsageError } from "../errors.ts";
 import { writeSession } from "../../replay/session.ts";
@@ -43,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.strategy?.length) throw new UsageError("run: at least one --strategy MODULE.wasm is required");
   const wait = (values.wait ?? "spin") as WaitMode;
   if (!WAIT_MODES.includes(wait)) throw new UsageError(`run: --wait must be one of ${WAIT_MODES.join("|")}, got '${values.wait}'`);
-  const workers = intFlag("run", "workers", values.workers, 1, 1);
+  const workers = intFlag("run", "workers", values.workers, defaultWorkerCount(values.strategy.length, availableParallelism()), 1);
   if (workers > 64) throw new UsageError("run: --workers must be ≤ 64");
   const restart = parseRestart(values.restart, values["max-restarts"], values["restart-backoff-ms"]);
   const durationS = intFlag("run", "duration", values.duration, 0);
