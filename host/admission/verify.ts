@@ -15,6 +15,7 @@ import { createHash } from "node:crypto";
 import { GUEST_EXPORTS, GUEST_MEMORY_EXPORT, HOST_CALL_BY_NAME, type WasmValType } from "../abi/callTable.ts";
 import { IMPORT_NAMESPACE, RESERVED_PREFIX } from "../abi/version.ts";
 import { METER_INIT_EXPORT } from "../metering/meterAbi.ts";
+import { errorLine, printableAscii, quoted } from "../text/printable.ts";
 import { FEATURE_LABEL, FEATURE_REFUSAL, RefusedFeature, type FeatureHits } from "./features.ts";
 import { DEFAULT_ADMISSION_LIMITS, type AdmissionLimits } from "./limits.ts";
 import {
@@ -67,11 +68,11 @@ export function verifyModule(bytes: Uint8Array, limits: AdmissionLimits = DEFAUL
     // put in them, a person sees one printable line (no newlines, no terminal escapes).
     return {
       ...result,
-      reasons: result.reasons.map((r) => ({ code: r.code, message: oneLine(r.message) })),
-      notes: result.notes.map(oneLine),
+      reasons: result.reasons.map((r) => ({ code: r.code, message: printableAscii(r.message) })),
+      notes: result.notes.map((n) => printableAscii(n)),
     };
   } catch (e) {
-    return { admitted: false, codeId, reasons: [{ code: AdmissionCode.internal, message: `admission check failed internally: ${firstLine(e)}` }], notes: [], hasStart: false };
+    return { admitted: false, codeId, reasons: [{ code: AdmissionCode.internal, message: `admission check failed internally: ${printableAscii(errorLine(e))}` }], notes: [], hasStart: false };
   }
 }
 
@@ -340,28 +341,18 @@ function v8CompileError(bytes: Uint8Array): string {
   try {
     new wasmApi.Module(bytes);
   } catch (e) {
-    return firstLine(e).replace(/^WebAssembly\.Module\(\): /, "");
+    return errorLine(e).replace(/^WebAssembly\.Module\(\): /, "");
   }
   return "WebAssembly.validate rejected it";
 }
 
-function firstLine(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return oneLine(text.split("\n")[0]);
-}
+/** Longest guest-chosen name a message shows, quotes and escapes included. */
+const MAX_SHOWN_CHARS = 72;
 
-const MAX_SHOWN_CHARS = 64;
-
-/** A guest-chosen name made safe for a one-line message: bare if tame, else quoted and escaped. */
+/** A guest-chosen name made safe for a one-line message: bare if tame, else quoted and escaped (printable ASCII only). */
 function shown(name: string): string {
   if (/^[A-Za-z0-9_$.\-]{1,64}$/.test(name)) return name;
-  const cut = name.length > MAX_SHOWN_CHARS ? name.slice(0, MAX_SHOWN_CHARS) + "..." : name;
-  return `"${oneLine(cut.replace(/["\\]/g, "\\$&"))}"`;
-}
-
-/** Escapes everything outside printable ASCII so a message stays one line. */
-function oneLine(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return quoted(name, '"', MAX_SHOWN_CHARS);
 }
 
 function hex(bytes: Uint8Array, from: number, to: number): string {

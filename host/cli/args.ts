@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { errorLine } from "../text/printable.ts";
 import { UsageError } from "./errors.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -12,7 +13,7 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    const msg = (e as Error).message.split("\n")[0];
+    const msg = errorLine(e);
     // node:util reads "--seconds -1" as two options and calls it "ambiguous".
     const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);
     if (ambiguous) throw new UsageError(`${command}: ${ambiguous[1]} got a value starting with '-'; write it as ${ambiguous[1]}=VALUE`);

@@ -4,6 +4,7 @@
  * Commands are loaded lazily so `ringfence verify` never pays for binaryen.
  */
 import "../engine/v8Tuning.ts";
+import { errorLine } from "../text/printable.ts";
 import { CliError } from "./errors.ts";
 
 type CommandModule = { run(argv: string[]): Promise<number> };
@@ -54,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // A bug, not bad input: still one line, plus where to look.
     const err = e as Error;
-    process.stderr.write(`ringfence: internal error in '${name}': ${err?.message ?? String(e)} (set RINGFENCE_DEBUG=1 for the stack)\n`);
+    process.stderr.write(`ringfence: internal error in '${name}': ${errorLine(e)} (set RINGFENCE_DEBUG=1 for the stack)\n`);
     if (process.env.RINGFENCE_DEBUG) process.stderr.write(String(err?.stack) + "\n");
     return 1;
   }

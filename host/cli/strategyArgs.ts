@@ -9,6 +9,7 @@ import type { StrategySpec } from "../engine/strategyRunner.ts";
 import { DEFAULT_RISK_LIMITS, riskLimits, type RiskLimits } from "../risk/riskLimits.ts";
 import { sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
 import { AdmissionRejected, prepareModule } from "../sandbox/preparedModule.ts";
+import { errorLine } from "../text/printable.ts";
 import { intFlag } from "./args.ts";
 import { InputError, UsageError } from "./errors.ts";
 import { readInputFile } from "./files.ts";
@@ -63,6 +64,6 @@ export function loadStrategy(path: string, params: ReadonlyMap<string, number>, 
     return { label: path, prepared: prepareModule(bytes, sandbox, basename(path)), params, risk, sandbox };
   } catch (e) {
     if (e instanceof AdmissionRejected) throw new InputError(`${path}: rejected by admission: ${e.reasons.map((r) => r.code).join(", ")} (run 'ringfence verify ${path}' for details)`);
-    throw new InputError(`${path}: cannot be metered: ${(e as Error).message.split("\n")[0]}`);
+    throw new InputError(`${path}: cannot be metered: ${errorLine(e)}`);
   }
 }

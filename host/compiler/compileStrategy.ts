@@ -11,6 +11,7 @@
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { existsSync, statSync } from "node:fs";
 import type { APIOptions, DiagnosticMessage } from "assemblyscript/asc";
+import { errorLine, foldLines, printable, quoted } from "../text/printable.ts";
 import { checkGuestAbi } from "./abiCheck.ts";
 import { ascArgv, DEFAULT_ASC_TARGET, loadAscConfig, VIRTUAL_OUT_FILE, type AscTarget } from "./ascOptions.ts";
 import { CompileError } from "./compileError.ts";
@@ -33,6 +34,14 @@ export interface CompileResult {
 
 /** Names a strategy may have: the entry file's base name, or an upload's name. */
 const STRATEGY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
+/** How much of a refused name the message quotes (the quotes included). */
+const MAX_SHOWN_NAME_CHARS = 82;
+/**
+ * Longest diagnostic message: long enough for the types a real error
+ * names, short enough that an identifier of a megabyte is not repeated
+ * into every diagnostic.
+ */
+const MAX_DIAGNOSTIC_CHARS = 1000;
 
 // DiagnosticCategory in asc: 0 pedantic, 1 info, 2 warning, 3 error.
 const CATEGORY_NAMES = ["pedantic", "info", "warning", "error"] as const;
@@ -43,10 +52,10 @@ export async function compileStrategy(entryPath: string, options: CompileOptions
   const full = resolve(entryPath);
   const file = basename(full);
   if (!file.endsWith(".ts") || !STRATEGY_NAME.test(file.slice(0, -3))) {
-    throw new CompileError(`${entryPath}: a strategy entry must be a .ts file named with letters, digits, '_' or '-'`, []);
+    throw new CompileError(`${printable(entryPath)}: a strategy entry must be a .ts file named with letters, digits, '_' or '-'`, []);
   }
   if (!existsSync(full) || !statSync(full).isFile()) {
-    throw new CompileError(`${entryPath}: no such file`, []);
+    throw new CompileError(`${printable(entryPath)}: no such file`, []);
   }
   const config = loadAscConfig(options.root);
   return compileVirtual(`${STRATEGY_VIRTUAL_DIR}/${file}`, {
@@ -62,7 +71,7 @@ export async function compileStrategy(entryPath: string, options: CompileOptions
  */
 export async function compileStrategySource(source: string, name: string, options: CompileOptions = {}): Promise<CompileResult> {
   if (!STRATEGY_NAME.test(name)) {
-    throw new CompileError(`strategy name '${name.slice(0, 80)}' must be 1..64 letters, digits, '_' or '-', starting with a letter, digit or '_'`, []);
+    throw new CompileError(`strategy name ${quoted(name, "'", MAX_SHOWN_NAME_CHARS)} must be 1..64 letters, digits, '_' or '-', starting with a letter, digit or '_'`, []);
   }
   const config = loadAscConfig(options.root);
   const entry = `${STRATEGY_VIRTUAL_DIR}/${name}.ts`;
@@ -110,7 +119,7 @@ async function runAsc(entry: string, roots: SourceRoots, target: AscTarget): Pro
   }
   if (errors.length > 0 || failure !== null || wasm === undefined) {
     const all = [...errors, ...others];
-    if (errors.length === 0) all.unshift(`error: ${oneLine(failure?.message ?? "the compiler produced no output")}`);
+    if (errors.length === 0) all.unshift(`error: ${failure === null ? "the compiler produced no output" : errorLine(failure)}`);
     throw new CompileError(summarize(errors.length > 0 ? errors : all, reader), all);
   }
 
@@ -146,7 +155,7 @@ function summarize(errors: readonly string[], reader: SourceReader): string {
 function formatDiagnostic(d: DiagnosticMessage, reader: SourceReader): string {
   const category = CATEGORY_NAMES[d.category] ?? "error";
   const code = `${d.code < 1000 ? "AS" : "TS"}${d.code}`;
-  const message = oneLine(d.message).replaceAll("~lib/ringfence", "ringfence");
+  const message = foldLines(d.message, MAX_DIAGNOSTIC_CHARS).replaceAll("~lib/ringfence", "ringfence");
   const where = d.range === null ? "" : `${locate(d.range.source.normalizedPath, d.range.start, reader)}: `;
   return `${where}${category} ${code}: ${message}`;
 }
@@ -154,7 +163,7 @@ function formatDiagnostic(d: DiagnosticMessage, reader: SourceReader): string {
 /** "path:line:col" for an offset in a served file; "path" alone for asc's own library. */
 function locate(normalizedPath: string, offset: number, reader: SourceReader): string {
   const file = reader.served.get(normalizedPath);
-  if (file === undefined) return normalizedPath;
+  if (file === undefined) return printable(normalizedPath);
   let line = 1;
   let lineStart = 0;
   const end = Math.min(offset, file.text.length);
@@ -164,13 +173,9 @@ function locate(normalizedPath: string, offset: number, reader: SourceReader): s
   return `${displayPath(file.displayPath)}:${line}:${end - lineStart + 1}`;
 }
 
-/** A real path relative to the working directory when inside it. */
+/** A real path relative to the working directory when inside it, made printable (a file name may hold any character). */
 function displayPath(p: string): string {
-  if (!isAbsolute(p)) return p;
+  if (!isAbsolute(p)) return printable(p);
   const rel = relative(process.cwd(), p);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : p;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, " ").trim();
+  return printable(rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : p);
 }

@@ -1,4 +1,5 @@
 import { Packr, Unpackr } from "msgpackr";
+import { errorLine } from "../text/printable.ts";
 import { instrumentsProblem, type InstrumentSpec } from "./instrument.ts";
 import { FORMAT_NAME, MAX_HEADER_BYTES, RECORDING_VERSION } from "./recordingFormat.ts";
 
@@ -88,7 +89,7 @@ export function decodeHeader(bytes: Uint8Array): RecordingHeaderFields | string 
   try {
     value = unpackr.unpack(bytes);
   } catch (e) {
-    return `header is not valid msgpack (${String((e as Error)?.message ?? e).split("\n")[0]})`;
+    return `header is not valid msgpack (${errorLine(e)})`;
   }
   const problem = headerProblem(value);
   if (problem !== null) return problem;

@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { SandboxLimits } from "../sandbox/limits.ts";
+import { errorLine } from "../text/printable.ts";
 import type { CaseResult } from "./caseRunner.ts";
 import { describeOutcome } from "./expectation.ts";
 import type { FuzzCase } from "./fuzzCase.ts";
@@ -289,11 +290,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignSummary> 
       worker.on("error", (e: Error) => {
         if (slot.dead) return;
         if (!slot.ready) {
-          fatal ??= `fuzz worker could not start: ${e.message.split("\n")[0]}`;
+          fatal ??= `fuzz worker could not start: ${errorLine(e)}`;
           slot.dead = true;
           return maybeFinish();
         }
-        lostCase(slot, `the host thread died (${e.message.split("\n")[0]})`);
+        lostCase(slot, `the host thread died (${errorLine(e)})`);
         replace(slot);
       });
       worker.on("exit", (code) => {

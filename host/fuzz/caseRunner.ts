@@ -11,6 +11,7 @@ import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
 import { sandboxLimits } from "../sandbox/limits.ts";
 import { AdmissionRejected, prepareModule, type PreparedModule } from "../sandbox/preparedModule.ts";
+import { errorLine, firstLine } from "../text/printable.ts";
 import { failedReportChecks, mismatch, type Outcome } from "./expectation.ts";
 import type { FuzzCase } from "./fuzzCase.ts";
 import type { FuzzEnvironment, Neighbour } from "./fuzzEnvironment.ts";
@@ -46,7 +47,7 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
     return { name: c.name, origin: c.origin, generator: c.generator, outcome, ...(report ? { report } : {}), violations };
   };
   const escaped = (stage: string, e: unknown): CaseResult => {
-    const message = `${stage} threw ${errorLine(e)}`;
+    const message = `${stage} threw ${thrownLine(e)}`;
     violations.push({ invariant: Invariant.HostSurvives, message });
     return done({ kind: "host_error", message });
   };
@@ -61,7 +62,7 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
   } catch (e) {
     if (e instanceof AdmissionRejected) {
       const codes = e.reasons.map((r) => r.code);
-      if (codes.includes("internal")) violations.push({ invariant: Invariant.HostSurvives, message: `admission hit an internal error: ${oneLine(e.reasons.find((r) => r.code === "internal")!.message)}` });
+      if (codes.includes("internal")) violations.push({ invariant: Invariant.HostSurvives, message: `admission hit an internal error: ${firstLine(e.reasons.find((r) => r.code === "internal")!.message)}` });
       // Reasons are printed to terminals: one line, no control characters (a guest's names must arrive escaped).
       const raw = e.reasons.find((r) => /[\x00-\x1f\x7f]/.test(r.message));
       if (raw) violations.push({ invariant: Invariant.HostSurvives, message: `admission reason '${raw.code}' carries a raw control character (newline, escape): it must be one printable line` });
@@ -69,7 +70,7 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
       return done({ kind: "rejected", codes });
     }
     if ((e as Error)?.name === "MeteringError") {
-      const message = oneLine((e as Error).message);
+      const message = errorLine(e);
       if (!TYPED_METERING_REFUSALS.some((re) => re.test(message))) violations.push({ invariant: Invariant.HostSurvives, message: `admitted, but metering failed: ${message}` });
       return done({ kind: "meter_refused", message });
     }
@@ -115,12 +116,13 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
   return done(outcome, report);
 }
 
-function oneLine(s: string): string {
-  const t = s.split(/[\r\n]/)[0];
-  return t.length > 200 ? `${t.slice(0, 197)}...` : t;
-}
-
-function errorLine(e: unknown): string {
-  const name = (e as Error)?.name ?? typeof e;
-  return `${name}: ${oneLine(String((e as Error)?.message ?? e))}`;
+/** "RangeError: first line of the message" for anything thrown (errorLine never throws, nor does this). */
+function thrownLine(e: unknown): string {
+  let name: unknown;
+  try {
+    name = (e as Error)?.name;
+  } catch {
+    // a throwing getter: named by type below
+  }
+  return `${typeof name === "string" ? firstLine(name, 64) : typeof e}: ${errorLine(e)}`;
 }

@@ -30,6 +30,7 @@
  */
 import binaryen from "binaryen";
 import { quietly } from "../metering/binaryenApi.ts";
+import { errorLine } from "../text/printable.ts";
 import { baseCase, type FuzzCase } from "./fuzzCase.ts";
 import { parseExpectation, parseReportChecks } from "./expectation.ts";
 
@@ -96,7 +97,7 @@ export function watToBytes(text: string): Uint8Array {
     try {
       module = binaryen.parseText(text);
     } catch (e) {
-      throw new Error(`WAT does not parse: ${String((e as { message?: unknown })?.message ?? e).split("\n")[0]}`);
+      throw new Error(`WAT does not parse: ${errorLine(e)}`);
     }
     try {
       module.setFeatures(binaryen.Features.All);

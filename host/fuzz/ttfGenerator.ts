@@ -26,6 +26,7 @@ import { GUEST_EXPORTS } from "../abi/callTable.ts";
 import { Xoshiro128 } from "../feed/prng.ts";
 import { B, binaryen, quietly } from "../metering/binaryenApi.ts";
 import { METERED_FEATURES } from "../metering/instrument.ts";
+import { errorLine } from "../text/printable.ts";
 import { skeletonBytes } from "./abiSkeleton.ts";
 import { InProcessWasmOpt } from "./wasmOpt.ts";
 
@@ -105,7 +106,7 @@ export class TtfGenerator {
         }
       } catch (e) {
         // binaryen could not read what wasm-opt wrote: keep it raw, the pipeline will have to cope with it too.
-        note += `, hang limit not re-armed (${String((e as { message?: unknown })?.message ?? e).split("\n")[0]})`;
+        note += `, hang limit not re-armed (${errorLine(e)})`;
       }
     }
     return { bytes, note };

@@ -23,6 +23,7 @@
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { errorLine } from "../text/printable.ts";
 
 /** What one `wasm-opt` invocation printed and returned. */
 export interface WasmOptResult {
@@ -108,7 +109,7 @@ return {
       api = factory(module, scopedRequire, scriptPath, dirname(scriptPath));
       await api.ready();
     } catch (e) {
-      throw new Error(`cannot load wasm-opt from ${scriptPath}: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
+      throw new Error(`cannot load wasm-opt from ${scriptPath}: ${errorLine(e)}`);
     }
     self = new InProcessWasmOpt(api);
     return self;
@@ -127,7 +128,7 @@ return {
     } catch (e) {
       this.broken = true;
       exitCode = 134;
-      this.captured += `\n${String((e as Error)?.message ?? e).split("\n")[0]}`;
+      this.captured += `\n${errorLine(e)}`;
     }
     if (typeof exitCode !== "number") exitCode = 1;
     // A failing run left through exit() or abort() without C++ unwinding: its

@@ -6,6 +6,7 @@
  * worker can wrap it (the watchdog test plants a hang and a crash).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { errorLine } from "../text/printable.ts";
 import { CaseFactory } from "./caseFactory.ts";
 import { runCase } from "./caseRunner.ts";
 import type { FuzzCase } from "./fuzzCase.ts";
@@ -44,15 +45,15 @@ export async function serveFuzzWorker(hooks: WorkerHooks = {}): Promise<void> {
             c = await factory.make(init.seed, m.index);
           } catch (e) {
             // A bug in a generator, not in the host: this case is lost, the campaign goes on.
-            return post({ type: "skipped", id: m.id, reason: `generator error at case ${m.index}: ${String((e as Error)?.message ?? e).split("\n")[0]}` });
+            return post({ type: "skipped", id: m.id, reason: `generator error at case ${m.index}: ${errorLine(e)}` });
           }
           if (c === null) return post({ type: "skipped", id: m.id, reason: "" });
           run(c, m.id);
         })
-        .catch((e: unknown) => post({ type: "fatal", message: `fuzz worker: ${String((e as Error)?.message ?? e).split("\n")[0]}` }));
+        .catch((e: unknown) => post({ type: "fatal", message: `fuzz worker: ${errorLine(e)}` }));
     });
     post({ type: "ready" });
   } catch (e) {
-    post({ type: "fatal", message: `fuzz worker could not start: ${String((e as Error)?.message ?? e).split("\n")[0]}` });
+    post({ type: "fatal", message: `fuzz worker could not start: ${errorLine(e)}` });
   }
 }

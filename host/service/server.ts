@@ -11,6 +11,7 @@
  * line, never a stack trace.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import { errorLine, firstLine } from "../text/printable.ts";
 import { ApiError } from "./apiError.ts";
 import { principalOf } from "./auth/access.ts";
 import { authenticate, bearerKey } from "./auth/apiKeys.ts";
@@ -215,10 +216,10 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
     if (status === 413) return reply.code(413).send({ error: { code: "payload_too_large", message: `request body is over the size limit for ${reply.request.url.split("?")[0]}` } });
     if (status === 415) return reply.code(415).send({ error: { code: "unsupported_media_type", message: "send application/json (or application/wasm to upload a module)" } });
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: { code: status === 404 ? "not_found" : "bad_request", message: oneLine(err.message) } });
+      return reply.code(status).send({ error: { code: status === 404 ? "not_found" : "bad_request", message: firstLine(err.message) } });
     }
     // A bug, not bad input: one line to the operator, nothing internal to the client.
-    process.stderr.write(`ringfence serve: internal error on ${reply.request.method} ${reply.request.url.split("?")[0]}: ${oneLine(err?.message ?? String(err))}\n`);
+    process.stderr.write(`ringfence serve: internal error on ${reply.request.method} ${reply.request.url.split("?")[0]}: ${errorLine(err)}\n`);
     return reply.code(500).send({ error: { code: "internal", message: "internal error; the server log has one line about it" } });
   });
 
@@ -234,8 +235,4 @@ export function buildApp(ctx: ServiceContext): FastifyInstance {
   registerAuditRoutes(app, ctx);
   registerDashboardRoutes(app);
   return app;
-}
-
-function oneLine(s: string): string {
-  return s.replace(/\s*\n[\s\S]*$/, "").slice(0, 300);
 }

@@ -11,6 +11,7 @@
  *   exit 2  usage
  */
 import { verifyAuditBytes, type AuditBreak, type AuditChainSummary } from "../../audit/auditFile.ts";
+import { printableJson, quoted } from "../../text/printable.ts";
 import { parseCommandArgs, onePositional } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { readInputFile } from "../files.ts";
@@ -21,42 +22,6 @@ const MAX_AUDIT_FILE_BYTES = 2 ** 31 - 1;
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 const USAGE = "audit: usage: ringfence audit verify FILE [--head CHAIN=HEX ...] [--report REPORT.json] [--json]";
-
-/**
- * What a terminal could act on or hide: C0/C1 controls and DEL, format
- * characters (bidi overrides, zero-width), line and paragraph separators,
- * lone surrogates, private-use and unassigned code points.
- */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u;
-const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\", "'": "\\'" };
-
-/**
- * Text from the file (or a report) in single quotes, safe to print on one
- * line: \\ and \' escaped, \n \r \t named, anything else unprintable as
- * \xNN / \uXXXX / \u{XXXXX}. Printable text comes out as it is.
- */
-function quoted(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const named = NAMED_ESCAPES[ch];
-    if (named !== undefined) out += named;
-    else if (UNPRINTABLE.test(ch)) {
-      const cp = ch.codePointAt(0)!;
-      out += cp < 0x100 ? `\\x${cp.toString(16).padStart(2, "0")}` : cp < 0x10000 ? `\\u${cp.toString(16).padStart(4, "0")}` : `\\u{${cp.toString(16)}}`;
-    } else out += ch;
-  }
-  return `'${out}'`;
-}
-
-/** JSON.stringify, with the unprintable characters it leaves raw (DEL, C1, bidi, separators, ...) written as \uXXXX: the same JSON value. */
-function printableJson(value: unknown): string {
-  const text = JSON.stringify(value);
-  return text.replace(new RegExp(UNPRINTABLE.source, "gu"), (ch) => {
-    let out = "";
-    for (let k = 0; k < ch.length; k++) out += `\\u${ch.charCodeAt(k).toString(16).padStart(4, "0")}`;
-    return out;
-  });
-}
 
 function where(b: AuditBreak): string {
   const chain = `chain #${b.chainIndex} ${quoted(b.chain)}`;

@@ -6,6 +6,7 @@ import { formatSummary } from "../../backtest/summary.ts";
 import { TempFileSink } from "../../feed/sinks.ts";
 import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
+import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
@@ -68,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       sink.end();
     } catch (e) {
-      auditFailure = `backtest: audit file ${(e as Error)?.message?.split("\n")[0] ?? String(e)}`;
+      auditFailure = `backtest: audit file ${errorLine(e)}`;
     }
   }
   if (html !== undefined) {

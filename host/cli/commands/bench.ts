@@ -7,6 +7,7 @@
  *
  * Exit 0 done, 1 the benchmark failed, 2 usage.
  */
+import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { CliError, UsageError } from "../errors.ts";
 
@@ -23,7 +24,7 @@ async function orFail<T>(name: string, run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (e) {
     if (e instanceof CliError) throw e;
-    throw new CliError(`${name}: ${((e as Error)?.message ?? String(e)).split("\n")[0]}`);
+    throw new CliError(`${name}: ${errorLine(e)}`);
   }
 }
 

@@ -30,6 +30,7 @@ import { loadCorpus } from "../../fuzz/corpus.ts";
 import { baseCase } from "../../fuzz/fuzzCase.ts";
 import { DEFAULT_FUZZ_FEED } from "../../fuzz/fuzzEnvironment.ts";
 import { writeReproducers } from "../../fuzz/reproducer.ts";
+import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { exampleStrategyDir } from "../builtPaths.ts";
 import { InputError, UsageError } from "../errors.ts";
@@ -99,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
       onResult: replay && text ? (r) => process.stdout.write(`${describeResult(r)}\n`) : undefined,
     });
   } catch (e) {
-    throw new InputError(`${COMMAND}: ${(e as Error).message.split("\n")[0]}`);
+    throw new InputError(`${COMMAND}: ${errorLine(e)}`);
   }
 
   let written = new Map<FoundViolation, string>();

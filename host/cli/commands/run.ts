@@ -8,6 +8,7 @@ import { defaultWorkerCount, runLive } from "../../live/liveRun.ts";
 import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
+import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { accessSync, constants, lstatSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -137,7 +138,7 @@ function checkRecordPath(path: string): void {
 
 /** A failed write as one line: "ENOSPC: no space left on device, write" without the stack. */
 function writeFailure(e: unknown): string {
-  return ((e as Error)?.message ?? String(e)).split("\n")[0];
+  return errorLine(e);
 }
 
 /** --restart none|fresh [--max-restarts N] [--restart-backoff-ms MS]; usage errors are one line (exit 2). */

@@ -5,6 +5,7 @@
  * SIGTERM, then halts every deployment and closes the store cleanly.
  */
 import { resolve } from "node:path";
+import { errorLine } from "../../text/printable.ts";
 import { findBuilt, workerScriptPath } from "../builtPaths.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
@@ -37,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     const err = e as Error & { code?: string };
     if (err?.code === "EADDRINUSE") throw new InputError(`serve: cannot listen on ${host}:${port}: the address is in use (choose another --port)`);
     if (err?.code === "EADDRNOTAVAIL" || err?.code === "ENOTFOUND") throw new InputError(`serve: cannot listen on ${host}: no such local address`);
-    throw new InputError(`serve: ${(err?.message ?? String(e)).split("\n")[0]}`);
+    throw new InputError(`serve: ${errorLine(e)}`);
   }
   const s = service.startup;
   for (const broken of s.brokenChains) process.stderr.write(`ringfence serve: WARNING: audit chain ${broken}\n`);

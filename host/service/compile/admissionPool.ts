@@ -5,6 +5,7 @@
  * task past its deadline has its worker terminated.
  */
 import { Piscina } from "piscina";
+import { errorLine } from "../../text/printable.ts";
 import { ApiError } from "../apiError.ts";
 import type { AdmitResult, AdmitTask } from "./admitTask.ts";
 
@@ -35,7 +36,7 @@ export class AdmissionPool {
       if (err?.name === "AbortError" || err?.name === "TimeoutError") {
         throw new ApiError(422, "admission_timeout", `admission took longer than ${this.o.timeoutMs} ms and was stopped`);
       }
-      throw new ApiError(500, "admission_failed", `admission failed: ${(err?.message ?? String(e)).split("\n")[0]}`);
+      throw new ApiError(500, "admission_failed", `admission failed: ${errorLine(e)}`);
     }
   }
 

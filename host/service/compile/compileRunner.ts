@@ -8,6 +8,7 @@
  * is what bounds a compile that balloons there.
  */
 import { Worker } from "node:worker_threads";
+import { errorLine } from "../../text/printable.ts";
 import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
 
 export interface CompileLimits {
@@ -84,7 +85,7 @@ export class CompileRunner {
       worker.once("message", (m: CompileOutcome) => finish(m));
       worker.once("error", (e: Error & { code?: string }) => finish(e.code === "ERR_WORKER_OUT_OF_MEMORY"
         ? { ok: false, limit: "memory", message: `compile used more than the ${this.limits.maxHeapMb} MiB heap limit and was stopped`, diagnostics: [] }
-        : { ok: false, limit: "crashed", message: `the compiler failed: ${(e?.message ?? String(e)).split("\n")[0]}`, diagnostics: [] }));
+        : { ok: false, limit: "crashed", message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] }));
       worker.once("exit", (code) => finish(this.closed ? SHUTTING_DOWN : { ok: false, limit: "crashed", message: `the compile worker exited with code ${code}`, diagnostics: [] }));
     });
   }

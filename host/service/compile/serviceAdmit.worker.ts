@@ -6,6 +6,7 @@
  */
 import { sandboxLimits } from "../../sandbox/limits.ts";
 import { AdmissionRejected, prepareModule } from "../../sandbox/preparedModule.ts";
+import { errorLine } from "../../text/printable.ts";
 import type { AdmitResult, AdmitTask } from "./admitTask.ts";
 import { createHash } from "node:crypto";
 
@@ -21,7 +22,7 @@ export default function admit(task: AdmitTask): AdmitResult {
   } catch (e) {
     if (e instanceof AdmissionRejected) return { admitted: false, codeId: e.codeId, reasons: e.reasons, notes: [], meteredBytes: 0 };
     const codeId = createHash("sha256").update(task.bytes).digest("hex");
-    const message = ((e as Error)?.message ?? String(e)).split("\n")[0];
+    const message = errorLine(e);
     return { admitted: false, codeId, reasons: [{ code: "metering_failed", message: `the module verified but could not be metered: ${message}` }], notes: [], meteredBytes: 0 };
   }
 }

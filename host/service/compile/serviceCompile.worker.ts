@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { CompileError, compileStrategySource } from "../../compiler/compileStrategy.ts";
+import { errorLine } from "../../text/printable.ts";
 import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
 
 const MAX_DIAGNOSTICS = 20;
@@ -19,7 +20,7 @@ async function main(): Promise<CompileOutcome> {
     return { ok: true, wasm: r.wasm, warnings: r.diagnostics.slice(0, MAX_DIAGNOSTICS) };
   } catch (e) {
     if (e instanceof CompileError) return { ok: false, message: e.summary, diagnostics: e.diagnostics.slice(0, MAX_DIAGNOSTICS) };
-    return { ok: false, message: `the compiler failed: ${((e as Error)?.message ?? String(e)).split("\n")[0]}`, diagnostics: [] };
+    return { ok: false, message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] };
   }
 }
 

@@ -17,6 +17,7 @@ import type { DatasetSpec, JobRecord } from "../store/records.ts";
 import { tenantChain } from "../store/schema.ts";
 import type { ServiceStore } from "../store/serviceStore.ts";
 import type { RiskLimits } from "../../risk/riskLimits.ts";
+import { errorLine } from "../../text/printable.ts";
 import type { BacktestTask, BacktestTaskResult } from "./backtestTask.ts";
 
 export interface JobRunnerOptions {
@@ -137,7 +138,7 @@ export class JobRunner {
       const err = e as Error & { name?: string; code?: string };
       error = err instanceof ApiError ? { code: err.code, message: err.message }
         : err?.name === "AbortError" || err?.name === "TimeoutError" ? { code: "timeout", message: `the backtest took longer than ${this.o.timeoutMs} ms and was stopped` }
-          : { code: "backtest_failed", message: (err?.message ?? String(e)).split("\n")[0] };
+          : { code: "backtest_failed", message: errorLine(e) };
     }
     const finishedAtMs = this.o.nowMs();
     await this.store.commit(() => {

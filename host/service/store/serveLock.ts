@@ -12,6 +12,7 @@
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { errorLine } from "../../text/printable.ts";
 
 export const SERVE_LOCK_FILE = "serve.lock";
 
@@ -32,7 +33,7 @@ export function takeServeLock(dir: string): ServeLock {
       writeFileSync(aside, `${process.pid}\n`);
       linkSync(aside, path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot create '${path}': ${(e as Error).message.split("\n")[0]}`);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot create '${path}': ${errorLine(e)}`);
       const holder = lockHolder(path);
       // Our own pid is a stale lock from an earlier process that had it (a
       // container restarts with the same pid), unless this process holds it.

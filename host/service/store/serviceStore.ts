@@ -20,6 +20,7 @@ import type { DeploymentRecord, JobRecord, KeyRecord, KillSwitchRecord, ReportRe
 import { DB, MAX_DATABASES, strategyKey, tenantStrategyRange } from "./schema.ts";
 import { dataFileProblem } from "./dataFileCheck.ts";
 import type { AuditEntry } from "../../audit/auditEncoding.ts";
+import { errorLine } from "../../text/printable.ts";
 
 export class ServiceStore {
   readonly modules: Database<Uint8Array, string>;
@@ -60,7 +61,7 @@ export class ServiceStore {
       const root = open({ path: dir, maxDbs: MAX_DATABASES, compression: false, cache: false });
       return new ServiceStore(root, dir);
     } catch (e) {
-      throw new Error(`cannot open the service store in '${dir}': ${((e as Error)?.message ?? String(e)).split("\n")[0]}`);
+      throw new Error(`cannot open the service store in '${dir}': ${errorLine(e)}`);
     }
   }
 
