@@ -27,7 +27,8 @@ describe("ringfence bench latency", () => {
       expect(m.samples, name).toBe(80);
       expect(m.p50Ns <= m.p99Ns && m.p99Ns <= m.p999Ns && m.p999Ns <= m.maxNs, `${name} percentiles out of order`).toBe(true);
       expect(m.denied, name).toBe(0);
-      expect(m.p50SpeedupVsPostMessage, name).toBeGreaterThan(0);
+      // The ratio to postMessage at p50, to one decimal (a loaded machine can push it to 0.0).
+      expect(m.p50SpeedupVsPostMessage, name).toBe(Math.round((result.postMessage.p50Ns / m.p50Ns) * 10) / 10);
     }
     expect(result.postMessage.p50SpeedupVsPostMessage).toBe(1);
   }, 180_000);
