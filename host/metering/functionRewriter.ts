@@ -417,6 +417,8 @@ export class FunctionRewriter {
   private visitLoop(e: Ref): Ref {
     // Matched before the body is rewritten (the rewrite adds its own locals and blocks).
     const counted = matchCountedLoop(e, this.ctx.immutableGlobals);
+    // The bound is part of the body, whose local.gets the visit renumbers in place: read it now.
+    const bound = counted === null ? null : this.boundReader(counted.bound);
     const saved = this.region;
     this.region = 0;
     const body = this.visit(B.Loop.getBody(e));
@@ -424,10 +426,34 @@ export class FunctionRewriter {
     this.region = saved;
     if (counted !== null) {
       B.Loop.setBody(e, body);
-      return this.m.block(null, [...this.chargeIterations(counted, cost), e], binaryen.none);
+      return this.m.block(null, [...this.chargeIterations(counted, bound!, cost), e], binaryen.none);
     }
     B.Loop.setBody(e, this.m.block(null, [this.charge(cost), body], binaryen.auto));
     return e;
+  }
+
+  /**
+   * A maker of copies of a counted loop's bound (local.get, global.get or
+   * i32.const), the local numbered as after the rewrite. Must run before the
+   * loop body is visited: a bound read after the visit had its local shifted
+   * twice, so a bound in a declared local read another local (a loop of
+   * 300 M iterations was charged as one).
+   */
+  private boundReader(b: Ref): () => Ref {
+    const { m } = this;
+    const i32 = binaryen.i32;
+    const id = binaryen.getExpressionId(b);
+    if (id === binaryen.LocalGetId) {
+      const index = B.LocalGet.getIndex(b);
+      const shifted = index >= this.numParams ? index + this.shift : index;
+      return () => m.local.get(shifted, i32);
+    }
+    if (id === binaryen.GlobalGetId) {
+      const name = B.GlobalGet.getName(b);
+      return () => m.global.get(name, i32);
+    }
+    const value = B.Const.getValueI32(b);
+    return () => m.i32.const(value);
   }
 
   /**
@@ -438,20 +464,13 @@ export class FunctionRewriter {
    * own; it cannot branch back or out other than through its own test, so it
    * runs exactly T iterations unless it traps.
    */
-  private chargeIterations(counted: CountedLoop, cost: number): Ref[] {
+  private chargeIterations(counted: CountedLoop, bound: () => Ref, cost: number): Ref[] {
     const { m, names } = this;
     const { i32, i64 } = binaryen;
     const f = this.fuelLocal;
     this.charges++;
     this.fuelWrites++;
     const local = (index: number) => (index >= this.numParams ? index + this.shift : index);
-    const bound = (): Ref => {
-      const b = counted.bound;
-      const id = binaryen.getExpressionId(b);
-      if (id === binaryen.LocalGetId) return m.local.get(local(B.LocalGet.getIndex(b)), i32);
-      if (id === binaryen.GlobalGetId) return m.global.get(B.GlobalGet.getName(b), i32);
-      return m.i32.const(B.Const.getValueI32(b));
-    };
     const next = this.temp(i32);
     const left = this.temp(i64);
     const compare = counted.op === binaryen.NeInt32 ? m.i32.ne : counted.op === binaryen.LtUInt32 ? m.i32.lt_u : m.i32.lt_s;

@@ -116,6 +116,33 @@ describe("counted loops", () => {
     expect(checked).toBeGreaterThan(50);
   });
 
+  it("reads a bound held in a declared local from that local, in every calling convention", () => {
+    // The rewrite renumbers declared locals after the parameters it adds (fuel; depth when
+    // recursive). The bound was once renumbered twice and read $zero: 300 M iterations for 10 fuel.
+    const loop = `(local.set $n (local.get $m))
+        (loop $l
+          (global.set $iters (i32.add (global.get $iters) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.get $i)`;
+    const conventions: Record<string, string> = {
+      "prepaid helper": `(func $run (param $i i32) (param $m i32) (result i32) (local $n i32) (local $zero i32) ${loop})
+        (func (export "run") (param i32) (param i32) (result i32) (call $run (local.get 0) (local.get 1)))`,
+      "registers": `(func (export "run") (param $i i32) (param $m i32) (result i32) (local $n i32) (local $zero i32) ${loop})`,
+      "registers, depth carried": `(func $run (export "run") (param $i i32) (param $m i32) (result i32) (local $n i32) (local $zero i32)
+        (if (i32.eq (local.get $m) (i32.const -7)) (then (drop (call $run (i32.const 0) (i32.const 0))))) ${loop})`,
+    };
+    for (const [convention, funcs] of Object.entries(conventions)) {
+      const x = instantiate(instrumentModule(wat(`(module (global $iters (export "iters") (mut i32) (i32.const 0)) ${funcs})`)));
+      const trips = 1000;
+      const full = run(x, [0, trips], 1e9);
+      expect(full, convention).toMatchObject({ trapped: false, result: trips, iters: trips });
+      // the whole loop is paid at entry: one fuel short of it, not a single iteration runs
+      const cost = 1e9 - full.fuelLeft;
+      expect(run(x, [0, trips], cost - 1), convention).toMatchObject({ trapped: true, fault: MeterFault.OutOfFuel, iters: 0 });
+      expect(run(x, [0, 300_000_000], 1e6), convention).toMatchObject({ trapped: true, fault: MeterFault.OutOfFuel, iters: 0 });
+    }
+  });
+
   it("a loop of 2^32 iterations can never be paid for: it faults at entry", () => {
     // ne with i0 = n, lt_u from the top of the range to it, lt_s from INT_MAX to it: each wraps all the way round
     for (const [op, i0, n] of [["ne", 5, 5], ["lt_u", -1, -1], ["lt_s", I32_MAX, I32_MAX]] as const) {
