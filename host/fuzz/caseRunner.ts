@@ -31,10 +31,15 @@ export interface CaseResult {
 
 /**
  * Metering refusals that are limits, not bugs: the module is admitted but
- * too deep for the recursive rewrite. Any other metering error on an
+ * too deep for the recursive rewrite, over the metering work budget, or
+ * would need more locals than the engine compiles. Any other metering error on an
  * admitted module means admission and metering disagree: a violation.
  */
-const TYPED_METERING_REFUSALS = [/^expressions nested too deeply to meter$/];
+const TYPED_METERING_REFUSALS = [
+  /^expressions nested too deeply to meter( \(over \d+ levels\))?$/,
+  /^too much code to meter: /,
+  /^function \d+ needs \d+ locals once metered, over the engine's limit/,
+];
 
 export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
   const violations: Violation[] = [];

@@ -37,7 +37,11 @@ export interface CountedLoop {
   readonly counter: number;
   /** binaryen op of the comparison: NeInt32, LtUInt32 or LtSInt32. */
   readonly op: number;
-  /** The bound, to be copied at the loop's entry (it has no side effects). */
+  /**
+   * The bound, to be copied at the loop's entry (it has no side effects). It
+   * is a node of the loop body: read it before the body is rewritten, which
+   * renumbers locals in place.
+   */
   readonly bound: Ref;
 }
 
@@ -88,7 +92,7 @@ export function matchCountedLoop(loop: Ref, immutableGlobals: ReadonlySet<string
 
   const written = new Set([counter]);
   if (boundLocal >= 0) written.add(boundLocal);
-  const labels: string[] = [];
+  const labels = new Map<string, number>();
   for (const s of statements) if (!staysInside(s, written, labels)) return null;
   return { counter, op, bound };
 }
@@ -105,10 +109,12 @@ function isIncrementOf(e: Ref, counter: number): boolean {
 
 /**
  * No write to the `written` locals, no return, and every branch targets a
- * label of an enclosing block or loop inside the statements (`labels` is the
- * stack of those). Recursive, like the rewrite itself.
+ * label of an enclosing block or loop inside the statements (`labels` counts
+ * those in scope by name: a lookup per branch target must not cost the
+ * nesting depth, a br_table has up to 65,520 of them). Recursive, like the
+ * rewrite itself.
  */
-function staysInside(e: Ref, written: ReadonlySet<number>, labels: string[]): boolean {
+function staysInside(e: Ref, written: ReadonlySet<number>, labels: Map<string, number>): boolean {
   const id = binaryen.getExpressionId(e);
   switch (id) {
     case binaryen.ReturnId:
@@ -117,18 +123,18 @@ function staysInside(e: Ref, written: ReadonlySet<number>, labels: string[]): bo
       if (written.has(B.LocalSet.getIndex(e))) return false;
       break;
     case binaryen.BreakId:
-      if (!labels.includes(B.Break.getName(e))) return false;
+      if (!labels.has(B.Break.getName(e))) return false;
       break;
     case binaryen.SwitchId: {
       const names = [...B.Switch.getNames(e), B.Switch.getDefaultName(e)];
-      if (!names.every((n) => n !== null && labels.includes(n))) return false;
+      if (!names.every((n) => n !== null && labels.has(n))) return false;
       break;
     }
     default:
       break;
   }
   const label = id === binaryen.BlockId ? B.Block.getName(e) : id === binaryen.LoopId ? B.Loop.getName(e) : null;
-  if (label) labels.push(label);
+  if (label) labels.set(label, (labels.get(label) ?? 0) + 1);
   const access = childAccess(id);
   if (!access) return false;
   let ok = true;
@@ -138,6 +144,10 @@ function staysInside(e: Ref, written: ReadonlySet<number>, labels: string[]): bo
       break;
     }
   }
-  if (label) labels.pop();
+  if (label) {
+    const inScope = labels.get(label)! - 1;
+    if (inScope === 0) labels.delete(label);
+    else labels.set(label, inScope);
+  }
   return ok;
 }

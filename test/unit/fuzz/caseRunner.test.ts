@@ -10,6 +10,7 @@ import type { FuzzEnvironment } from "../../../host/fuzz/fuzzEnvironment.ts";
 import { checkAudit, checkIsolation, checkResources, checkSameReport } from "../../../host/fuzz/invariants.ts";
 import { Invariant } from "../../../host/fuzz/violation.ts";
 import { runWitnessed } from "../../../host/fuzz/witnessedRun.ts";
+import { strategyBytes } from "../../fixtures/wat.ts";
 import { fuzzEnv } from "./fuzzSupport.ts";
 
 const env = fuzzEnv();
@@ -35,6 +36,14 @@ describe("runCase", () => {
   it("flags a corpus case that does something else than it declares", () => {
     const r = runCase(kase(module({ rf_on_market: "unreachable" }), { expect: { kind: "healthy" }, reportChecks: [{ path: "orders", op: ">", value: 0 }] }), env);
     expect(r.violations.map((v) => v.message)).toEqual(["expected healthy, got fault trap in rf_on_market at 0", "report check orders>0 failed: orders is 0"]);
+  });
+
+  it("a metering refusal that is a limit (work budget, engine locals) is an outcome, not a violation", () => {
+    const code: number[] = [];
+    for (let i = 0; i < 50_001; i++) code.push(0x41, 0x00, 0x01, 0x1a); // i32.const 0; nop; drop: a scratch local each
+    const r = runCase(kase(strategyBytes({ bodies: { rf_on_market: code } })), env);
+    expect(r.outcome).toMatchObject({ kind: "meter_refused", message: expect.stringMatching(/locals once metered/) });
+    expect(r.violations).toEqual([]);
   });
 
   it("stops a host loop the guest controls and reports it (invariant 1)", () => {
