@@ -50,7 +50,7 @@ export function checkEvents(label: string, w: StrategyWitness): Violation[] {
   return w.problems.filter((p) => p.invariant === Invariant.Events).map((p) => ({ ...p, message: `${label}: ${p.message}` }));
 }
 
-/** Invariant 6: memory within the cap; no callback used more fuel than its budget. */
+/** Invariant 6: memory within the cap; no callback used more fuel than its budget, no market event more than the event budget. */
 export function checkResources(label: string, report: StrategyReport, w: StrategyWitness, limits: SandboxLimits): Violation[] {
   const out: Violation[] = w.problems.filter((p) => p.invariant === Invariant.Resources).map((p) => ({ ...p, message: `${label}: ${p.message}` }));
   const cap = limits.maxMemoryPages * PAGE_BYTES;
@@ -58,6 +58,7 @@ export function checkResources(label: string, report: StrategyReport, w: Strateg
   // maxCallbackFuel includes the start callback, whose budget is fuelForStart.
   const budget = Math.max(limits.fuelPerCallback, limits.fuelForStart);
   if (report.maxCallbackFuel > budget) out.push({ invariant: Invariant.Resources, message: `${label}: a callback used ${report.maxCallbackFuel} fuel, budget ${budget}` });
+  if (w.maxEventFuel > limits.fuelPerEvent) out.push({ invariant: Invariant.Resources, message: `${label}: one market event's callbacks used ${w.maxEventFuel} fuel, event budget ${limits.fuelPerEvent}` });
   for (const f of report.faults) {
     const b = f.callback === "rf_start" || f.callback === "instantiate" ? limits.fuelForStart : limits.fuelPerCallback;
     if (f.fuelAtFault > b || f.fuelAtFault < 0) out.push({ invariant: Invariant.Resources, message: `${label}: fault in ${f.callback} after ${f.fuelAtFault} fuel, budget ${b}` });

@@ -25,6 +25,7 @@ import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { BacktestRun } from "../backtest/backtest.ts";
 import { buildRunChain } from "../backtest/runChain.ts";
+import { FuelTrace } from "../engine/fuelTrace.ts";
 import { StrategyRunner, type StrategySpec } from "../engine/strategyRunner.ts";
 import type { Recording } from "../feed/recording.ts";
 import { Callback } from "../sandbox/strategyInstance.ts";
@@ -93,6 +94,8 @@ export interface StrategyWitness {
   maxTimerCallbacksPerEvent: number;
   /** Linear memory at the end of the run, bytes (-1: never instantiated). */
   memoryBytes: number;
+  /** Most fuel the sandbox counted for one market event (its timers, market callback and order updates). */
+  maxEventFuel: number;
   readonly problems: Violation[];
 }
 
@@ -112,6 +115,7 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
   const witnesses = runners.map((r) => attachWitness(r, recording, cursor, instruments.length));
   const words = recording.events;
   const n = recording.count;
+  const traces = runners.map((r) => (r.fuelTrace = new FuelTrace()));
   for (const r of runners) r.start(n > 0 ? words[EventWord.timeHi] : 0, n > 0 ? words[EventWord.timeLo] : 0);
   for (let e = 0; e < n; e++) {
     const at = e * EVENT_RECORD_WORDS;
@@ -137,7 +141,10 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
   }
   cursor.marketEvent = -1;
   for (const r of runners) r.stop(n);
-  for (let s = 0; s < runners.length; s++) witnesses[s].memoryBytes = memoryOf(runners[s]);
+  for (let s = 0; s < runners.length; s++) {
+    witnesses[s].memoryBytes = memoryOf(runners[s]);
+    for (const fuel of traces[s].toArray()) if (fuel > witnesses[s].maxEventFuel) witnesses[s].maxEventFuel = fuel;
+  }
   const reports = runners.map((r) => r.report());
   const runAudit = buildRunChain(reports, n);
   return {
@@ -175,6 +182,7 @@ function attachWitness(runner: StrategyRunner, recording: Recording, cursor: { m
     nextSubscribed: new Uint8Array(instruments).fill(MarketData.All),
     maxTimerCallbacksPerEvent: 0,
     memoryBytes: -1,
+    maxEventFuel: 0,
     problems: [],
   };
   const self = runner as unknown as Record<string, (...a: unknown[]) => unknown>;

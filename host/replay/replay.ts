@@ -32,7 +32,7 @@ import { FuelTrace } from "../engine/fuelTrace.ts";
 import { StrategyRunner, type RunnerObserver, type StrategySpec } from "../engine/strategyRunner.ts";
 import type { InstanceCapture } from "../live/liveRun.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
-import { sandboxLimits } from "../sandbox/limits.ts";
+import { MAX_FUEL_PER_EVENT, sandboxLimits } from "../sandbox/limits.ts";
 import { prepareModule } from "../sandbox/preparedModule.ts";
 import { captureKey, type Session, type SessionStrategy, type StrategyCapture } from "./session.ts";
 
@@ -149,8 +149,9 @@ function missing(x: InstanceCapture, actual: string): InstanceReplay {
 }
 
 function specOf(session: Session, s: SessionStrategy): StrategySpec {
-  // A session recorded before the per-event budget existed ran without one.
-  const sandbox = sandboxLimits({ ...s.sandbox, fuelPerEvent: s.sandbox.fuelPerEvent ?? Number.MAX_SAFE_INTEGER });
+  // A session recorded before the per-event budget existed ran without one
+  // (its fuel per event was recorded as an Int32 all the same).
+  const sandbox = sandboxLimits({ ...s.sandbox, fuelPerEvent: s.sandbox.fuelPerEvent ?? MAX_FUEL_PER_EVENT });
   return { label: s.label, prepared: prepareModule(session.modules.get(s.codeId)!, sandbox, s.label), params: new Map(Object.entries(s.params)), risk: riskLimits(s.risk), sandbox };
 }
 

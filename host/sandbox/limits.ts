@@ -36,16 +36,19 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = Object.freeze({
 
 const I32_MAX = 0x7fffffff;
 
+/** The largest event budget: fuel per event is recorded as an Int32 (FuelTrace, a session's .fuel files). */
+export const MAX_FUEL_PER_EVENT = I32_MAX;
+
 /**
  * The limits with `overrides` applied. Leaving out fuelPerEvent scales it
  * with fuelPerCallback, so raising the callback budget alone never lets a
- * smaller event budget cut a callback short.
+ * smaller event budget cut a callback short (up to MAX_FUEL_PER_EVENT).
  */
 export function sandboxLimits(overrides: Partial<SandboxLimits> = {}): SandboxLimits {
   const l = { ...DEFAULT_SANDBOX_LIMITS, ...overrides };
-  if (overrides.fuelPerEvent === undefined) l.fuelPerEvent = l.fuelPerCallback * FUEL_PER_EVENT_FACTOR;
+  if (overrides.fuelPerEvent === undefined) l.fuelPerEvent = Math.min(l.fuelPerCallback * FUEL_PER_EVENT_FACTOR, MAX_FUEL_PER_EVENT);
   positive("fuelPerCallback", l.fuelPerCallback, I32_MAX);
-  positive("fuelPerEvent", l.fuelPerEvent, Number.MAX_SAFE_INTEGER);
+  positive("fuelPerEvent", l.fuelPerEvent, MAX_FUEL_PER_EVENT);
   positive("fuelForStart", l.fuelForStart, I32_MAX);
   positive("stackBudget", l.stackBudget, MAX_STACK_BUDGET);
   positive("maxMemoryPages", l.maxMemoryPages, 65536);

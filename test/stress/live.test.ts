@@ -120,7 +120,7 @@ describe("live mode through the rings", () => {
         rf_start: "(local $i i32) (loop $l (drop (call $timer (i32.const 0) (local.get $i))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 64))))",
         rf_on_timer: "(local $n i32) (drop (call $timer (i32.const 0) (i32.const 0))) (loop $l (local.set $n (i32.add (local.get $n) (i32.const 1))) (br_if $l (i32.lt_u (local.get $n) (i32.const 3000000))))",
       },
-    })), { label: "timer-hog", sandbox: { fuelPerCallback: 100_000_000, fuelPerEvent: Number.MAX_SAFE_INTEGER } });
+    })), { label: "timer-hog", sandbox: { fuelPerCallback: 100_000_000, fuelPerEvent: 0x7fffffff } });
     const recording = synthetic(12, 6, 1);
     const specs = [exampleSpec("momentum"), timerHog];
     const bt = runBacktest({ recording, strategies: specs }).report;

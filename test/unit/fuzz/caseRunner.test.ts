@@ -1,6 +1,7 @@
 // runCase: outcomes, and every invariant check able to fail when its invariant is broken.
 import { describe, expect, it } from "vitest";
 import { Timers } from "../../../host/engine/timers.ts";
+import { StrategyInstance } from "../../../host/sandbox/strategyInstance.ts";
 import { StrategyRunner } from "../../../host/engine/strategyRunner.ts";
 import { skeletonWat } from "../../../host/fuzz/abiSkeleton.ts";
 import { runCase } from "../../../host/fuzz/caseRunner.ts";
@@ -52,7 +53,7 @@ describe("runCase", () => {
     // Plant the old behaviour back to prove the harness still catches it
     // (with no event budget, which would now end the loop as out_of_fuel).
     const bytes = module({ rf_start: "(drop (call $set_timer (i32.const 0) (i32.const 1)))", rf_on_timer: "(drop (call $set_timer (i32.const 0) (i32.const 1)))" });
-    const unbudgeted = kase(bytes, { sandbox: { fuelPerEvent: Number.MAX_SAFE_INTEGER } });
+    const unbudgeted = kase(bytes, { sandbox: { fuelPerEvent: 0x7fffffff } });
     expect(runCase(unbudgeted, env).outcome.kind).not.toBe("host_error");
     const pending = Object.getOwnPropertyDescriptor(Timers.prototype, "pending")!;
     Object.defineProperty(Timers.prototype, "pending", { get: () => Number.MAX_SAFE_INTEGER, configurable: true });
@@ -123,6 +124,28 @@ describe("runCase", () => {
     expect(checkResources("n", r, wr.witnesses[0], limits)).toEqual([]);
     wr.witnesses[0].memoryBytes = limits.maxMemoryPages * 65536 + 1;
     expect(checkResources("n", { ...r, maxCallbackFuel: limits.fuelForStart + 1 }, wr.witnesses[0], limits).map((v) => v.invariant)).toEqual([Invariant.Resources, Invariant.Resources]);
+  });
+
+  it("flags a market event whose callbacks spent more than the event budget (invariant 6)", () => {
+    // 16 timers, each re-arming and burning ~30 000 fuel: ~500 000 per event, under the fuzz event budget.
+    const bytes = module({
+      rf_start: "(local $i i32) (loop $l (drop (call $set_timer (i32.const 0) (local.get $i))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 16))))",
+      rf_on_timer: "(local $k i32) (drop (call $set_timer (i32.const 0) (i32.const 0))) (loop $l (local.set $k (i32.add (local.get $k) (i32.const 1))) (br_if $l (i32.lt_u (local.get $k) (i32.const 6000))))",
+    });
+    const healthy = runCase(kase(bytes, { expect: { kind: "healthy" } }), env);
+    expect(healthy.violations).toEqual([]);
+    // The engine's budget planted away: the same strategy at half the event budget is over it, and the witness says so.
+    const beginEvent = StrategyInstance.prototype.beginEvent;
+    StrategyInstance.prototype.beginEvent = function (this: { eventFuelLeft: number }) {
+      this.eventFuelLeft = 0x7fffffff;
+    } as () => void;
+    try {
+      const r = runCase(kase(bytes, { sandbox: { fuelPerEvent: 250_000 } }), env);
+      expect(r.violations).toMatchObject([{ invariant: Invariant.Resources, message: expect.stringMatching(/one market event's callbacks used \d+ fuel, event budget 250000/) }]);
+    } finally {
+      StrategyInstance.prototype.beginEvent = beginEvent;
+    }
+    expect(runCase(kase(bytes, { sandbox: { fuelPerEvent: 250_000 } }), env).outcome).toMatchObject({ kind: "fault", fault: { kind: "out_of_fuel" } });
   });
 
   it("flags a run that is not repeatable (invariant 7)", () => {

@@ -9,7 +9,7 @@ import { backtest, spec, synthetic } from "../../support/backtestHarness.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
 
 const TIMER = `(import "ringfence" "set_timer" (func $timer (param i32 i32) (result i32)))`;
-const UNLIMITED = Number.MAX_SAFE_INTEGER;
+const UNLIMITED = 0x7fffffff; // the largest event budget
 
 /** rf_start arms `timers` timers; each timer callback re-arms itself and burns a loop of `spins` iterations. */
 function timerBurner(timers: number, spins: number): Uint8Array {
@@ -33,6 +33,9 @@ describe("per-event fuel budget", () => {
     expect(sandboxLimits({ fuelPerCallback: 1000, fuelPerEvent: 1500 }).fuelPerEvent).toBe(1500);
     expect(() => sandboxLimits({ fuelPerEvent: 0 })).toThrow(/fuelPerEvent must be an integer/);
     expect(() => sandboxLimits({ fuelPerEvent: 1.5 })).toThrow(/fuelPerEvent/);
+    // Fuel per event is recorded as an Int32 (a session's .fuel files): the budget stops there.
+    expect(sandboxLimits({ fuelPerCallback: 0x7fffffff }).fuelPerEvent).toBe(0x7fffffff);
+    expect(() => sandboxLimits({ fuelPerEvent: 2 ** 31 })).toThrow(/fuelPerEvent must be an integer in 1\.\.2147483647/);
   });
 
   it("timer callbacks that each fit a callback budget fault out_of_fuel once together they pass the event's budget, at the same fuel every run", () => {
