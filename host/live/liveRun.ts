@@ -50,6 +50,12 @@ export interface LiveRunOptions {
   readonly keepAudit?: boolean;
   /** What happens after a worker dies (supervisor.ts; default none). */
   readonly restart?: Partial<RestartPolicy>;
+  /**
+   * Ends the feed early, as durationMs would (checked with the clock): the
+   * workers drain what was published and stop, and the report and capture
+   * cover exactly that. `ringfence run` aborts it on SIGINT/SIGTERM.
+   */
+  readonly signal?: AbortSignal;
   /** Test hook: called once after `atEvent` events were published. */
   readonly onEvent?: { atEvent: number; run: (s: Supervisor) => void };
 }
@@ -169,7 +175,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     if (tick) {
       now = performance.now();
       const elapsed = now - t0;
-      if (o.durationMs > 0 && elapsed >= o.durationMs) break;
+      if ((o.durationMs > 0 && elapsed >= o.durationMs) || o.signal?.aborted) break;
       if (o.ratePerSec > 0) due = Math.min(total, Math.floor((elapsed / 1000) * o.ratePerSec));
     }
     const allowed = due - next;
@@ -212,7 +218,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     // The worker died: report what the host saw.
     return {
       module: s.label, codeId: s.prepared.codeId, orders: t.strategies[i].orders, fills: t.strategies[i].fills, rejects: t.strategies[i].denials,
-      cancels: t.strategies[i].cancels, faults: [{ kind: liveFault?.split(":")[0] ?? "disconnect", atEvent: -1, callback: "-", fuelAtFault: 0, message: liveFault ?? "worker lost" }],
+      cancels: t.strategies[i].cancels, faults: [t.strategies[i].lastFault ?? { kind: "disconnect", atEvent: -1, callback: "-", fuelAtFault: 0, message: liveFault ?? "worker lost" }],
       fuelUsed: 0, maxCallbackFuel: 0, callbacks: 0, position: t.strategies[i].position, pnl: 0, pnlDecimals: 0, denials: {}, logs: 0, logsDropped: 0,
       auditEntries: 0, auditHash: "", instruments: [], liveFault, cancelledOnDisconnect, restarts, restartHistory,
     };

@@ -54,6 +54,7 @@ import { DEFAULT_RESTART_POLICY, restartDelayMs, restartPolicy, type RestartPoli
 import { LiveTelemetry } from "./telemetry.ts";
 import { NS_PER_MS, hotWallMs, wallMs } from "./wallClock.ts";
 import type { WorkerCapture, WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
+import type { FaultKind } from "../sandbox/faults.ts";
 
 export interface SupervisorOptions {
   readonly strategies: readonly StrategySpec[];
@@ -413,7 +414,10 @@ export class Supervisor {
     for (const s of inst.strategies) {
       const live = this.telemetry.strategies[s];
       // A strategy's own fault stays its fault: it is why it stopped trading.
-      if (!live.quarantined) live.fault = inst.death;
+      if (!live.quarantined) {
+        live.fault = inst.death;
+        live.lastFault = { kind, atEvent: -1, fuelAtFault: 0, callback: "-", message: why };
+      }
       live.restartPending = false;
       this.audit.append({ eventIndex: this.publisher.published, timeNs: 0, call: "fault", args: [s], result: 0, detail: inst.death }, s);
       this.cancelWorking(s);
@@ -442,7 +446,10 @@ export class Supervisor {
     if (strategies.length === 0) return; // every one stopped on its own fault: nothing a restart would fix
     if (slot.restarts >= p.maxRestarts) {
       for (const s of strategies) {
-        t.strategies[s].fault = `${dead.death}; not restarted: ${p.maxRestarts} of ${p.maxRestarts} restarts used`;
+        const exhausted = `; not restarted: ${p.maxRestarts} of ${p.maxRestarts} restarts used`;
+        t.strategies[s].fault = `${dead.death}${exhausted}`;
+        const f = t.strategies[s].lastFault;
+        if (f) t.strategies[s].lastFault = { ...f, message: f.message + exhausted };
         this.audit.append({
           eventIndex: this.publisher.published, timeNs: 0, call: "restarts_exhausted", args: [slot.id, p.maxRestarts], result: 0,
           detail: `worker ${slot.id}: ${p.maxRestarts} restart(s) used; strategies ${strategies.join(",")} stay down`,
@@ -489,6 +496,7 @@ export class Supervisor {
       // the watchdog came first — leaves the strategy marked down.)
       if (inst.alive) {
         live.fault = null;
+        live.lastFault = null;
         live.restartPending = false;
       }
       live.restartHistory.push({ restart: inst.number, firstEvent, missedEvents: missed, cause: slot.history[slot.history.indexOf(inst) - 1]?.death ?? "" });
@@ -582,8 +590,14 @@ export class Supervisor {
           const s = w[b];
           const len = w[b + 5];
           const text = Buffer.from(c.bytes.subarray(at + FAULT_MSG_HEADER_WORDS * 4, at + FAULT_MSG_HEADER_WORDS * 4 + Math.min(len, length))).toString("utf8");
-          const kind = FaultKindCode[w[b + 4]] ?? "trap";
-          t.strategies[s].fault = `${kind} at event ${joinI64(w[b + 1], w[b + 2])}: ${text}`;
+          const kind = (FaultKindCode[w[b + 4]] ?? "trap") as FaultKind;
+          const atEvent = joinI64(w[b + 1], w[b + 2]);
+          t.strategies[s].fault = `${kind} at event ${atEvent}: ${text}`;
+          // The worker sends `callback: message` (callback names have no colon).
+          const colon = text.indexOf(": ");
+          t.strategies[s].lastFault = {
+            kind, atEvent, fuelAtFault: w[b + 3], callback: colon < 0 ? "-" : text.slice(0, colon), message: colon < 0 ? text : text.slice(colon + 2),
+          };
           t.strategies[s].quarantined = true;
           t.strategies[s].working.clear();
           this.audit.append({ eventIndex: joinI64(w[b + 1], w[b + 2]), timeNs: 0, call: "fault", args: [w[b + 3]], result: 0, detail: `${kind}: ${text}` }, s);

@@ -4,6 +4,7 @@
  * view and the `--json` report; never by anything that feeds a strategy.
  */
 import { build, type Histogram } from "hdr-histogram-js";
+import type { Fault } from "../sandbox/faults.ts";
 import { WorkingOrders } from "./workingOrders.ts";
 
 export interface Percentiles {
@@ -78,6 +79,12 @@ export interface StrategyLive {
   cashTicksLots: number;
   /** Why it is not trading (its own fault, or its worker's death); null while it trades. */
   fault: string | null;
+  /**
+   * The same, typed: its own fault as its worker reported it, or a
+   * `watchdog`/`disconnect` fault for its worker's death (atEvent -1). The
+   * report of a strategy whose worker died without a final report uses it.
+   */
+  lastFault: Fault | null;
   /** Stopped on its own (deterministic) fault: never restarted. */
   quarantined: boolean;
   /** Orders cancelled by the host because the strategy's worker died. */
@@ -109,7 +116,7 @@ export class LiveTelemetry {
 
   constructor(labels: readonly string[]) {
     this.strategies = labels.map((label) => ({
-      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, quarantined: false,
+      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, lastFault: null, quarantined: false,
       cancelledOnDisconnect: 0, restarts: 0, restartPending: false, restartHistory: [], working: new WorkingOrders(),
     }));
   }

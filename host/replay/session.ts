@@ -26,7 +26,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { KillSwitchState } from "../abi/codes.ts";
 import { readAuditChains } from "../audit/auditChains.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
@@ -56,7 +56,11 @@ export interface SessionStrategy {
 export interface SessionMeta {
   readonly format: typeof SESSION_FORMAT;
   readonly version: number;
-  readonly config: { readonly wait: string; readonly workers: number; readonly policy: string; readonly ratePerSec: number; readonly restart?: RestartPolicy };
+  readonly config: {
+    readonly wait: string; readonly workers: number; readonly policy: string; readonly ratePerSec: number; readonly restart?: RestartPolicy;
+    /** The signal that ended the run early (`events` is then what was published until it). */
+    readonly interrupted?: string;
+  };
   readonly events: number;
   readonly instruments: readonly InstrumentSpec[];
   readonly strategies: readonly SessionStrategy[];
@@ -93,8 +97,28 @@ export function writeSession(
   o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
 ): void {
   if (existsSync(dir)) throw new InputError(`session '${dir}' already exists; choose a new name`);
-  const tmp = `${dir}.tmp-${process.pid}`;
+  // resolve() drops a trailing slash: 'S/' is session S, and its temporary
+  // directory a sibling of S, not a folder inside the S it is renamed to.
+  const target = resolve(dir);
+  const tmp = `${target}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  try {
+    writeSessionFiles(tmp, o);
+    renameSync(tmp, target);
+  } catch (e) {
+    // A failed write leaves nothing behind under either name (if it can
+    // still remove it: the error to report is the write's).
+    try {
+      rmSync(tmp, { recursive: true, force: true });
+    } catch {}
+    throw e;
+  }
+}
+
+function writeSessionFiles(
+  tmp: string,
+  o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
+): void {
   mkdirSync(join(tmp, "modules"), { recursive: true });
   mkdirSync(join(tmp, "strategies"));
   const { recording, capture } = o;
@@ -119,7 +143,6 @@ export function writeSession(
     instruments: recording.header.instruments, strategies, instances: capture.instances,
   };
   writeFileSync(join(tmp, "session.json"), JSON.stringify(meta, null, 1) + "\n");
-  renameSync(tmp, dir);
 }
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
@@ -242,7 +265,19 @@ export function readSession(dir: string): Session {
     throw new InputError(`session '${dir}' does not exist`);
   }
   if (!st.isDirectory()) throw new InputError(`session '${dir}' is not a directory (a session is the folder 'run --record' wrote)`);
+  // Stat before reading: a FIFO blocks its reader forever and /dev/zero
+  // never ends, so only a regular file is read.
+  const regularFile = (rel: string): void => {
+    let regular = false;
+    try {
+      regular = statSync(join(dir, rel)).isFile();
+    } catch {
+      throw new InputError(`session '${dir}': ${rel} is missing or unreadable`);
+    }
+    if (!regular) throw new InputError(`session '${dir}': ${rel} is not a regular file`);
+  };
   const file = (rel: string): Buffer => {
+    regularFile(rel);
     try {
       return readFileSync(join(dir, rel));
     } catch {
@@ -263,6 +298,8 @@ export function readSession(dir: string): Session {
   if (!Array.isArray(meta.strategies) || !Array.isArray(v1 ? v1Workers : meta.instances) || !Number.isSafeInteger(meta.events)) {
     throw new InputError(`session '${dir}': session.json is missing strategies, ${v1 ? "workers" : "instances"} or events`);
   }
+  // (The recording reader opens before it stats, and opening a FIFO waits for a writer.)
+  regularFile("feed.rfr");
   const feed = readRecordingFile(join(dir, "feed.rfr"));
   if (feed.count !== meta.events) throw new InputError(`session '${dir}': feed.rfr holds ${feed.count} events, session.json says ${meta.events}`);
   if (!sameInstruments(meta.instruments, feed.header.instruments)) throw new InputError(`session '${dir}': the instruments in session.json are not those of feed.rfr`);

@@ -11,7 +11,7 @@ import { WAIT_MODES, type WaitMode } from "../../ring/wait/index.ts";
 import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { accessSync, constants, lstatSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, constants as osConstants } from "node:os";
 import { dirname, resolve } from "node:path";
 import { CliError, InputError, UsageError } from "../errors.ts";
 import { writeSession } from "../../replay/session.ts";
@@ -63,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
   const params = parseParams("run", values.param ?? []);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
   const view = values.json ? null : new TerminalView(process.stderr);
+  const interrupt = onInterrupt();
   const report = await runLive({
     recording, strategies, workers, wait,
     policy: values.lossless ? RingPolicy.Lossless : RingPolicy.Live,
@@ -71,14 +72,16 @@ export async function run(argv: string[]): Promise<number> {
     viewEveryMs: process.stderr.isTTY ? 250 : 1000,
     record: values.record !== undefined,
     restart,
-  });
+    signal: interrupt.signal,
+  }).finally(() => interrupt.dispose());
+  const stoppedBy = interrupt.received();
   const { capture, ...printable } = report;
   let recordFailure: CliError | null = null;
   if (values.record !== undefined && capture) {
     try {
       writeSession(values.record, {
         recording, strategies, capture,
-        config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate, restart },
+        config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate, restart, ...(stoppedBy ? { interrupted: stoppedBy } : {}) },
       });
       process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies (replay with 'ringfence replay ${values.record}')\n`);
     } catch (e) {
@@ -102,7 +105,40 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (recordFailure) throw recordFailure;
+  if (stoppedBy) {
+    const kept = values.record !== undefined ? `; the session holds them (replay it with 'ringfence replay ${values.record}')` : "";
+    throw new CliError(`run: interrupted by ${stoppedBy} after ${report.events} events${kept}`, 128 + osConstants.signals[stoppedBy]);
+  }
   return 0;
+}
+
+const STOP_SIGNALS = ["SIGINT", "SIGTERM"] as const;
+type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/**
+ * SIGINT/SIGTERM during a run end the feed the way --duration does, so the
+ * results are printed and a --record session is written for what was
+ * published (without this, Ctrl-C lost the whole session). A second signal
+ * quits at once, without them.
+ */
+function onInterrupt(): { signal: AbortSignal; received: () => StopSignal | null; dispose: () => void } {
+  const controller = new AbortController();
+  let first: StopSignal | null = null;
+  const handler = (sig: StopSignal) => {
+    if (first) {
+      process.stderr.write(`\nringfence: run: ${sig} again: quitting without results or session\n`);
+      process.exit(128 + osConstants.signals[sig]);
+    }
+    first = sig;
+    process.stderr.write(`\nringfence: run: ${sig}: stopping the feed; the workers finish what was published (${sig === "SIGINT" ? "Ctrl-C" : sig} again quits at once)\n`);
+    controller.abort();
+  };
+  for (const sig of STOP_SIGNALS) process.on(sig, handler);
+  return {
+    signal: controller.signal,
+    received: () => first,
+    dispose: () => { for (const sig of STOP_SIGNALS) process.off(sig, handler); },
+  };
 }
 
 /**
