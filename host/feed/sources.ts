@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { RecordingError } from "./recordingError.ts";
 
 /**
@@ -38,6 +38,16 @@ export class MemorySource implements ByteSource {
  * Reads a file with positioned reads. Opening fails with the same one-line
  * wording as host/cli/files.ts (missing, directory, not a file, empty).
  */
+/**
+ * Opens an input file without waiting on it: opened plainly, a FIFO blocks
+ * until something writes to it, so the caller's check that it is a regular
+ * file (fstat) would never run and `backtest --data FIFO` hung. O_NONBLOCK
+ * changes nothing for a regular file's reads.
+ */
+export function openInput(path: string): number {
+  return openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+}
+
 export class FileSource implements ByteSource {
   private scratch = new Uint8Array(64);
 
@@ -50,7 +60,7 @@ export class FileSource implements ByteSource {
   static open(path: string, what = "recording"): FileSource {
     let fd: number;
     try {
-      fd = openSync(path, "r");
+      fd = openInput(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT") throw new RecordingError(`${what} '${path}' does not exist`);

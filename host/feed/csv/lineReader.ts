@@ -5,7 +5,8 @@
  * nothing else runs beside it. Lines end at \n; a \r before it and a UTF-8
  * byte-order mark at the start are dropped. Allocates one string per line.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, readSync } from "node:fs";
+import { openInput } from "../sources.ts";
 import { createHash, type Hash } from "node:crypto";
 import { CsvError } from "./csvError.ts";
 
@@ -28,7 +29,7 @@ export class LineReader {
   /** `what` names the file in open errors ("csv file"); `sha256` hashes every byte read. */
   constructor(readonly path: string, what: string, options: { sha256?: boolean } = {}) {
     try {
-      this.fd = openSync(path, "r");
+      this.fd = openInput(path);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT") throw new CsvError(`${what} '${path}' does not exist`);
