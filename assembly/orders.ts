@@ -19,21 +19,27 @@ import * as host from "./bindings";
 
 const REQUEST: usize = memory.data(ORDER_REQUEST_BYTES, RECORD_ALIGN);
 
+// The host reads an i64 as a JS number and faults (bad_host_call) on one
+// outside ±2^53 (host/abi/int64.ts), so the largest price or size it takes
+// is 2^53 - 1, not i64.MAX_VALUE.
+const MAX_ABI_INT: i64 = 9007199254740991;
+
 /**
  * Submits an order. Returns the order id (> 0), -Denial (< 0) when risk
  * refuses, or 0 when the arguments are invalid and nothing was sent
- * (qtyLots <= 0; a limit with priceTicks <= 0; a market order with a price).
- * Market orders pass priceTicks = 0. No allocation.
+ * (qtyLots outside 1..2^53-1; a limit with priceTicks outside 1..2^53-1; a
+ * market order with a price; a bad enum). Market orders pass priceTicks = 0.
+ * No allocation.
  */
 export function submit(
   instrument: u32, side: Side, type: OrderType, tif: TimeInForce,
   priceTicks: i64, qtyLots: i64, clientTag: u32 = 0,
 ): i32 {
-  if (qtyLots <= 0) return 0;
+  if (qtyLots <= 0 || qtyLots > MAX_ABI_INT) return 0;
   if (side != Side.Buy && side != Side.Sell) return 0;
   if (tif != TimeInForce.GTC && tif != TimeInForce.IOC) return 0;
   if (type == OrderType.Limit) {
-    if (priceTicks <= 0) return 0;
+    if (priceTicks <= 0 || priceTicks > MAX_ABI_INT) return 0;
   } else if (type == OrderType.Market) {
     if (priceTicks != 0) return 0;
   } else {

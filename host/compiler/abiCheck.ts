@@ -6,6 +6,7 @@
  */
 import { GUEST_EXPORTS, GUEST_MEMORY_EXPORT, HOST_CALL_BY_NAME } from "../abi/callTable.ts";
 import { IMPORT_NAMESPACE } from "../abi/version.ts";
+import { printableAscii, quoted } from "../text/printable.ts";
 import { formatSignature, readModuleInterface, type FunctionSignature } from "./moduleInterface.ts";
 
 /** Why a well-known non-ringfence import appears, and what to do instead. */
@@ -20,15 +21,24 @@ const IMPORT_HINTS: Readonly<Record<string, string>> = {
 
 const GUEST_EXPORT_BY_NAME = new Map(GUEST_EXPORTS.map((e) => [e.name, e]));
 
-/** Returns one message per violation (empty when the module meets the ABI). */
+/** Longest import or export name a message shows (an @external name may be any string). */
+const MAX_SHOWN_NAME_CHARS = 120;
+
+/**
+ * Returns one message per violation (empty when the module meets the ABI).
+ * Import and export names come from the source (`@external("env", "…")`),
+ * so they are shown as printable ASCII: a newline or an escape sequence in
+ * one cannot break or forge a line of the build's output.
+ */
 export function checkGuestAbi(wasm: Uint8Array): string[] {
   const problems: string[] = [];
   const iface = readModuleInterface(wasm);
 
   for (const imp of iface.imports) {
-    const qualified = `${imp.module}.${imp.name}`;
+    const raw = `${imp.module}.${imp.name}`;
+    const qualified = printableAscii(raw, MAX_SHOWN_NAME_CHARS);
     if (imp.module !== IMPORT_NAMESPACE) {
-      const hint = IMPORT_HINTS[qualified] ?? (imp.module === "env" && imp.name.startsWith("console.") ? IMPORT_HINTS["env.console.log"] : undefined);
+      const hint = IMPORT_HINTS[raw] ?? (imp.module === "env" && imp.name.startsWith("console.") ? IMPORT_HINTS["env.console.log"] : undefined);
       problems.push(`module imports ${qualified}; only '${IMPORT_NAMESPACE}' host calls may be imported${hint ? ` (${hint})` : ""}`);
       continue;
     }
@@ -47,9 +57,9 @@ export function checkGuestAbi(wasm: Uint8Array): string[] {
     if (exp.name === GUEST_MEMORY_EXPORT && exp.kind === "memory") { memories++; continue; }
     const spec = GUEST_EXPORT_BY_NAME.get(exp.name);
     if (spec === undefined) {
-      problems.push(`module exports '${exp.name}', which is not part of guest ABI v1 (a misspelt callback? expected ${GUEST_EXPORTS.map((e) => e.name).join(", ")})`);
+      problems.push(`module exports ${quoted(exp.name, "'", MAX_SHOWN_NAME_CHARS)}, which is not part of guest ABI v1 (a misspelt callback? expected ${GUEST_EXPORTS.map((e) => e.name).join(", ")})`);
     } else if (exp.kind !== "function" || !sameSignature(exp.signature, spec)) {
-      problems.push(`export '${exp.name}' must be a function ${formatSignature(spec)}`);
+      problems.push(`export ${quoted(exp.name, "'", MAX_SHOWN_NAME_CHARS)} must be a function ${formatSignature(spec)}`);
     }
   }
   if (memories !== 1) problems.push(`module must export exactly one memory named '${GUEST_MEMORY_EXPORT}'`);

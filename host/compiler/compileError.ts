@@ -7,6 +7,8 @@ export class CompileError extends Error {
   constructor(
     readonly summary: string,
     readonly diagnostics: readonly string[],
+    /** Set when the compile was stopped by a resource cap rather than by the source's errors. */
+    readonly limit: "memory" | null = null,
   ) {
     super(summary);
     this.name = "CompileError";

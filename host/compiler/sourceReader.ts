@@ -58,12 +58,23 @@ export interface SourceReader {
   readonly served: ReadonlyMap<string, ServedFile>;
   /** Requests that named something outside the allowed roots, in request order. */
   readonly refused: readonly string[];
+  /**
+   * Why a file that exists inside a root was refused, by request: asc can
+   * only say "not found", which misleads for a file that is there.
+   */
+  readonly refusedWhy: ReadonlyMap<string, string>;
+}
+
+/** What refusedWhy says about a source file over MAX_SOURCE_BYTES. */
+export function tooLargeReason(bytes: number): string {
+  return `it is ${bytes} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a source file`;
 }
 
 export function createSourceReader(roots: SourceRoots): SourceReader {
   const served = new Map<string, ServedFile>();
   const byRequest = new Map<string, ServedFile>();
   const refused: string[] = [];
+  const refusedWhy = new Map<string, string>();
   const sdkReal = realpathSync(roots.sdkDir);
   const strategyReal = roots.strategyDir === undefined ? undefined : realpathSync(roots.strategyDir);
 
@@ -100,8 +111,9 @@ export function createSourceReader(roots: SourceRoots): SourceReader {
     return refuse(p);
   }
 
-  function refuse(p: string): null {
+  function refuse(p: string, why?: string): null {
     refused.push(p);
+    if (why !== undefined) refusedWhy.set(p, why);
     return null;
   }
 
@@ -114,12 +126,12 @@ export function createSourceReader(roots: SourceRoots): SourceReader {
       return null; // not there: asc tries the next candidate or reports "not found"
     }
     // A symlink inside the root must not lead out of it.
-    if (!real.startsWith(rootReal + sep)) return refuse(virtualPath);
+    if (!real.startsWith(rootReal + sep)) return refuse(virtualPath, "it is a symlink that leads out of the directory");
     const text = readBounded(real);
-    return text === null ? refuse(virtualPath) : { internalPath, text, displayPath: real };
+    return typeof text === "string" ? { internalPath, text, displayPath: real } : refuse(virtualPath, text.why);
   }
 
-  return { read, served, refused };
+  return { read, served, refused, refusedWhy };
 }
 
 /** A relative path of safe segments: no "..", ".", empty, absolute or backslash parts. */
@@ -128,17 +140,18 @@ function isSafeRelative(rel: string): boolean {
   return rel.split("/").every((seg) => SAFE_SEGMENT.test(seg) && seg !== "." && seg !== "..");
 }
 
-/** Reads a regular file of at most MAX_SOURCE_BYTES as UTF-8; null otherwise. */
-function readBounded(path: string): string | null {
+/** Reads a regular file of at most MAX_SOURCE_BYTES as UTF-8; otherwise why not. */
+function readBounded(path: string): string | { why: string } {
   let fd: number;
   try {
     fd = openSync(path, "r");
-  } catch {
-    return null;
+  } catch (e) {
+    return { why: `it cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})` };
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_SOURCE_BYTES) return null;
+    if (!st.isFile()) return { why: "it is not a regular file" };
+    if (st.size > MAX_SOURCE_BYTES) return { why: tooLargeReason(st.size) };
     const buf = Buffer.alloc(st.size);
     let off = 0;
     while (off < st.size) {

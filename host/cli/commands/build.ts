@@ -7,17 +7,22 @@
  * strategy.ts (strategies/momentum/strategy.ts -> build/momentum.wasm) and
  * the file's own base name otherwise (my_algo.ts -> build/my_algo.wasm).
  * Sources stay free of build output, and every strategy lands in one place.
+ * A folder whose name is not a strategy name (letters, digits, '_', '-')
+ * names no output: the build asks for -o rather than create a file whose
+ * name holds spaces, controls or escape sequences.
  *
  * Prints one line: the output path, its size and its SHA-256 (the hash a
  * manifest pins). Warnings go to stderr. A compile error prints every
- * diagnostic to stderr, then the one-line summary, and exits 1.
+ * diagnostic to stderr, then the one-line summary, and exits 1. Paths are
+ * printed made printable: a directory may be named with any character.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseCommandArgs, onePositional } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
-import { CompileError, compileStrategy } from "../../compiler/compileStrategy.ts";
+import { CompileError, compileStrategy, isStrategyName } from "../../compiler/compileStrategy.ts";
+import { printable } from "../../text/printable.ts";
 
 const COMMAND = "build";
 
@@ -26,6 +31,9 @@ export function defaultOutputPath(entryPath: string, cwd: string = process.cwd()
   const full = resolve(cwd, entryPath);
   const file = basename(full, ".ts");
   const name = file === "strategy" ? basename(dirname(full)) : file;
+  if (!isStrategyName(name)) {
+    throw new UsageError(`${COMMAND}: cannot name the output after '${printable(name)}' (not letters, digits, '_' or '-'): give it with -o <out.wasm>`);
+  }
   return join(cwd, "build", `${name}.wasm`);
 }
 
@@ -34,9 +42,9 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: "string", short: "o" },
   });
   const entry = onePositional(COMMAND, positionals, "strategy source file (.ts)");
-  if (!entry.endsWith(".ts")) throw new UsageError(`${COMMAND}: expected an AssemblyScript .ts file, got '${entry}'`);
+  if (!entry.endsWith(".ts")) throw new UsageError(`${COMMAND}: expected an AssemblyScript .ts file, got '${printable(entry)}'`);
   const out = values.out !== undefined ? resolve(values.out) : defaultOutputPath(entry);
-  if (!out.endsWith(".wasm")) throw new UsageError(`${COMMAND}: --out must end in .wasm, got '${values.out}'`);
+  if (!out.endsWith(".wasm")) throw new UsageError(`${COMMAND}: --out must end in .wasm, got '${printable(values.out ?? out)}'`);
 
   let wasm: Uint8Array;
   try {
@@ -53,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, wasm);
   } catch (e) {
-    throw new InputError(`cannot write '${out}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new InputError(`cannot write '${displayPath(out)}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
   const sha256 = createHash("sha256").update(wasm).digest("hex");
   process.stdout.write(`${displayPath(out)} ${wasm.length} bytes sha256:${sha256}\n`);
@@ -62,5 +70,5 @@ export async function run(argv: string[]): Promise<number> {
 
 function displayPath(p: string): string {
   const cwd = process.cwd();
-  return p.startsWith(cwd + "/") ? p.slice(cwd.length + 1) : p;
+  return printable(p.startsWith(cwd + "/") ? p.slice(cwd.length + 1) : p);
 }

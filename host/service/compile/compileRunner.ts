@@ -4,10 +4,12 @@
  * bounded queue). Each worker gets V8 heap limits (resourceLimits) and a
  * wall-clock deadline that starts when it starts, not when it was queued;
  * past the deadline it is terminated. asc's Binaryen backend keeps its heap
- * in a WebAssembly memory, which V8's heap limits do not cover: the deadline
- * is what bounds a compile that balloons there.
+ * in a WebAssembly memory, which V8's heap limits do not cover and which a
+ * 1 KiB source can grow to 4 GiB well inside the deadline: the compiler
+ * caps that growth itself (maxCompilerMemoryMb, host/compiler/ascContainment.ts).
  */
 import { Worker } from "node:worker_threads";
+import { DEFAULT_MAX_COMPILER_MEMORY_MB } from "../../compiler/ascContainment.ts";
 import { errorLine } from "../../text/printable.ts";
 import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
 
@@ -16,13 +18,17 @@ export interface CompileLimits {
   readonly timeoutMs: number;
   /** V8 old-generation heap of a compile worker, MiB. */
   readonly maxHeapMb: number;
+  /** Growth of the compiler's Binaryen memory (outside the V8 heap), MiB; the compiler's default when absent. */
+  readonly maxCompilerMemoryMb?: number;
   /** Compiles running at once. */
   readonly concurrency: number;
   /** Compiles waiting for a slot; one more is refused (busy). */
   readonly maxQueued: number;
 }
 
-export const DEFAULT_COMPILE_LIMITS: CompileLimits = Object.freeze({ timeoutMs: 30_000, maxHeapMb: 512, concurrency: 1, maxQueued: 8 });
+export const DEFAULT_COMPILE_LIMITS: CompileLimits = Object.freeze({
+  timeoutMs: 30_000, maxHeapMb: 512, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8,
+});
 
 export type CompileResult =
   | CompileOutcome
@@ -64,7 +70,7 @@ export class CompileRunner {
   private runOne(job: CompileJob): Promise<CompileResult> {
     return new Promise((resolve) => {
       const worker = new Worker(this.workerScript, {
-        workerData: job,
+        workerData: { ...job, maxCompilerMemoryMb: job.maxCompilerMemoryMb ?? this.limits.maxCompilerMemoryMb } satisfies CompileJob,
         resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },
         stdout: true,
         stderr: true,

@@ -16,10 +16,13 @@ const MAX_DIAGNOSTICS = 20;
 async function main(): Promise<CompileOutcome> {
   const job = workerData as CompileJob;
   try {
-    const r = await compileStrategySource(job.source, job.name);
+    const r = await compileStrategySource(job.source, job.name, { maxCompilerMemoryMb: job.maxCompilerMemoryMb });
     return { ok: true, wasm: r.wasm, warnings: r.diagnostics.slice(0, MAX_DIAGNOSTICS) };
   } catch (e) {
-    if (e instanceof CompileError) return { ok: false, message: e.summary, diagnostics: e.diagnostics.slice(0, MAX_DIAGNOSTICS) };
+    if (e instanceof CompileError) {
+      const diagnostics = e.diagnostics.slice(0, MAX_DIAGNOSTICS);
+      return e.limit === "memory" ? { ok: false, limit: "memory", message: e.summary, diagnostics } : { ok: false, message: e.summary, diagnostics };
+    }
     return { ok: false, message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] };
   }
 }

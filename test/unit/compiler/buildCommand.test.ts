@@ -48,6 +48,22 @@ describe("ringfence build", () => {
     expect(stderr.join("").trim().split("\n")).toHaveLength(2);
   });
 
+  it("prints paths made printable, and names no output after a folder that is not a strategy name", async () => {
+    // A directory may be named with anything: an escape sequence, a bidi override.
+    const dir = join(tmp, "esc\x1b[2J\u202e");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "strategy.ts"), 'export * from "ringfence/exports";\n');
+    expect(await run([join(dir, "strategy.ts"), "-o", join(dir, "out.wasm")])).toBe(0);
+    expect(stdout.join("")).toMatch(/esc\\x1b\[2J\\u202e\/out\.wasm \d+ bytes sha256:[0-9a-f]{64}\n$/);
+
+    const err = await run([join(dir, "strategy.ts")]).catch((e) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toBe("build: cannot name the output after 'esc\\x1b[2J\\u202e' (not letters, digits, '_' or '-'): give it with -o <out.wasm>");
+    const bad = await run([join(dir, "strategy.ts"), "-o", join(dir, "x\x1b[31m.bin")]).catch((e) => e);
+    expect(bad.message).toMatch(/^build: --out must end in \.wasm, got '.*x\\x1b\[31m\.bin'$/);
+    for (const m of [...stdout, ...stderr, err.message, bad.message]) expect(m).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f\u202e]/);
+  });
+
   it("usage errors exit 2", async () => {
     await expect(run([])).rejects.toBeInstanceOf(UsageError);
     await expect(run(["x.js"])).rejects.toBeInstanceOf(UsageError);

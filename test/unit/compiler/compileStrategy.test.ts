@@ -1,8 +1,9 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CompileError, compileStrategy, compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
+import { MAX_SOURCE_BYTES } from "../../../host/compiler/sourceReader.ts";
 import { repoRoot } from "../../support/dist.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "rf-compile-"));
@@ -91,12 +92,49 @@ describe("compileStrategy", () => {
     expect(sig.message).toContain("export 'rf_on_order' must be a function () -> ()");
   });
 
+  it("import names chosen with @external are shown escaped: no control, bidi or newline reaches the output", async () => {
+    const err = await compileError(compileStrategySource([
+      'export * from "ringfence/exports";',
+      '@external("env\\n\\x1b[31m", "now") declare function a(): void;',
+      '@external("ringfence", "log\\x1b[2J\\u202e") declare function b(x: i32): i32;',
+      "export function rf_start(): void { a(); b(1); }",
+    ].join("\n"), "names"));
+    expect(err.diagnostics).toEqual([
+      "<upload>/names.ts: error: module imports ringfence.log\\x1b[2J\\u202e, which is not a ringfence host call (see host/abi/callTable.ts)",
+      "<upload>/names.ts: error: module imports env\\n\\x1b[31m.now; only 'ringfence' host calls may be imported",
+    ]);
+    expect(err.message).toMatch(/^[\x20-\x7e]+$/);
+  });
+
   it("an uploaded source can import nothing but the SDK", async () => {
     const err = await compileError(compileStrategySource(
       'import { x } from "./helper";\nexport * from "ringfence/exports";\nexport function rf_start(): void { x(); }\n', "upload"));
     expect(err.message).toContain("<upload>/upload.ts:1:19");
     const ok = await compileStrategySource(MINIMAL, "upload");
     expect(ok.wasm.length).toBeGreaterThan(0);
+  });
+
+  it("a source over the 1 MiB limit is refused with its size, not as 'not found'", async () => {
+    const big = `export * from "ringfence/exports";\n// ${"x".repeat(MAX_SOURCE_BYTES)}\n`;
+    const bytes = Buffer.byteLength(big);
+    const dir = strategyDir("big", { "strategy.ts": big });
+    const entry = await compileError(compileStrategy(join(dir, "strategy.ts")));
+    expect(entry.message).toMatch(new RegExp(`big/strategy\\.ts: it is ${bytes} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a source file$`));
+    const upload = await compileError(compileStrategySource(big, "big"));
+    expect(upload.message).toBe(`<upload>/big.ts: it is ${bytes} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a source file`);
+
+    const importer = strategyDir("imports-big", {
+      "strategy.ts": 'import "./lib/big";\nimport "./lib/out";\nexport * from "ringfence/exports";\n',
+    });
+    mkdirSync(join(importer, "lib"));
+    writeFileSync(join(importer, "lib", "big.ts"), big);
+    symlinkSync(join(dir, "strategy.ts"), join(importer, "lib", "out.ts"));
+    const imported = await compileError(compileStrategy(join(importer, "strategy.ts")));
+    expect(imported.diagnostics).toEqual([
+      expect.stringMatching(new RegExp(`strategy\\.ts:1:8: error TS6054: File 'strategy/lib/big\\.ts' cannot be imported: it is ${bytes} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a source file\\.$`)),
+      expect.stringMatching(/strategy\.ts:2:8: error TS6054: File 'strategy\/lib\/out\.ts' cannot be imported: it is a symlink that leads out of the directory\.$/),
+    ]);
+    expect(imported.message).toMatch(/source file\. \(and 1 more\)$/);
   });
 
   it("rejects bad names and missing files with one line", async () => {

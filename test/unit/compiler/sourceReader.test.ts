@@ -55,6 +55,12 @@ describe("createSourceReader", () => {
     ];
     for (const p of attempts) expect(reader.read(p), p).toBeNull();
     expect(reader.refused).toEqual(attempts);
+    // Files that are there get a reason: asc itself can only say "not found".
+    expect(Object.fromEntries(reader.refusedWhy)).toEqual({
+      "strategy/link.ts": "it is a symlink that leads out of the directory",
+      "strategy/hostlink/cli/main.ts": "it is a symlink that leads out of the directory",
+      "strategy/huge.ts": `it is ${MAX_SOURCE_BYTES + 1} bytes, over the ${MAX_SOURCE_BYTES}-byte limit for a source file`,
+    });
   });
 
   it("treats asc's nested node_modules probes as plain misses", () => {
