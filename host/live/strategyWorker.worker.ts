@@ -282,6 +282,10 @@ function main(): void {
   }
   if (!started) for (const r of runners) r.start(0, 0);
   for (const r of runners) r.stop(reader.cursor);
+  // No guest code runs past here: out of the watchdog's sight before the
+  // final report is built, which for a recorded strategy that audited
+  // millions of calls took longer than the watchdog and lost its capture.
+  Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Stopped);
   const done: WorkerDone = {
     kind: "done",
     workerId: init.workerId,
@@ -299,7 +303,6 @@ function main(): void {
       ? { instance: init.instance, startAt, ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }
       : undefined,
   };
-  Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Stopped);
   parentPort!.postMessage(done);
 }
 
