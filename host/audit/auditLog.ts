@@ -233,6 +233,31 @@ export class AuditLog {
    */
   writeBlocks(write: (chunk: Uint8Array) => void): void {
     if (this.releasedBlocks > 0) throw new Error(`AuditLog '${this.label}': its first ${this.releasedBlocks * this.blockEntries} entries are no longer held, so it cannot be written whole`);
+    this.writeHeld(write);
+  }
+
+  /**
+   * Streaming a chain to a file (ChainFileWriter): hands the sealed blocks
+   * still held to `write`, as writeBlocks does, and drops them, so the log
+   * holds only its open block and memory stays flat however long it runs.
+   */
+  drainSealed(write: (chunk: Uint8Array) => void): void {
+    this.writeSealed(write);
+    this.releasedBlocks += this.sealed.length;
+    this.sealed.length = 0;
+    this.sealedBytes = 0;
+  }
+
+  /** What writeBlocks would hand out after the blocks already drained or released: the held sealed blocks, then the open block and its hash. */
+  writeHeld(write: (chunk: Uint8Array) => void): void {
+    this.writeSealed(write);
+    if (this.blockCount > 0) {
+      write(this.block.subarray(HASH_BYTES, this.blockUsed));
+      write(this.head());
+    }
+  }
+
+  private writeSealed(write: (chunk: Uint8Array) => void): void {
     let run: Uint8Array | null = null;
     for (const b of this.sealed) {
       if (run !== null && run.buffer === b.buffer && run.byteOffset + run.length === b.byteOffset) {
@@ -243,10 +268,6 @@ export class AuditLog {
       run = b;
     }
     if (run !== null) write(run);
-    if (this.blockCount > 0) {
-      write(this.block.subarray(HASH_BYTES, this.blockUsed));
-      write(this.head());
-    }
   }
 
   /**

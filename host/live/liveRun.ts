@@ -46,6 +46,8 @@ export interface LiveRunOptions {
   readonly viewEveryMs?: number;
   /** Flight recorder: return a LiveCapture (what each strategy consumed and decided). */
   readonly record?: boolean;
+  /** With `record`: where workers write their strategies' audit files while they run (sessionCaptureDir in host/replay/session.ts). */
+  readonly captureDir?: string;
   /** Keep the host chain's sealed blocks (SupervisorOptions.keepAudit; default: `record`). */
   readonly keepAudit?: boolean;
   /** What happens after a worker dies (supervisor.ts; default none). */
@@ -98,8 +100,8 @@ export interface LiveCapture {
   /** Events the feed published: recording[0, published). */
   readonly published: number;
   readonly instances: readonly InstanceCapture[];
-  /** Per strategy and instance that reported one: its audit chain and fuel per event. */
-  readonly strategies: { readonly index: number; readonly worker: number; readonly instance: number; readonly audit: Uint8Array; readonly fuel: Int32Array }[];
+  /** Per strategy and instance that reported one: its audit file (in captureDir), fuel per event, and the most sealed audit blocks its worker held at once. */
+  readonly strategies: { readonly index: number; readonly worker: number; readonly instance: number; readonly auditFile: string; readonly fuel: Int32Array; readonly auditBlocksHeldMax: number }[];
   /** The host's own chain (orders as they arrived, kill switches, faults, cancel-on-disconnect, restarts). */
   readonly hostAudit: Uint8Array;
 }
@@ -150,6 +152,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     watchdogMs: o.watchdogMs ?? 2000,
     batch: o.pollBatch,
     record: o.record,
+    captureDir: o.captureDir,
     keepAudit: o.keepAudit,
     workerScript: o.workerScript,
     restart: o.restart,

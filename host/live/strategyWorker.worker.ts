@@ -7,6 +7,7 @@
  * sees orders that already passed it.
  */
 import "../engine/v8Tuning.ts";
+import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../abi/codes.ts";
@@ -26,7 +27,7 @@ import {
   writeOrderPayload, writeVenuePayload,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
-import { encodeAuditFile } from "../audit/auditFile.ts";
+import { ChainFileWriter } from "../audit/auditFile.ts";
 import { FuelTrace } from "../engine/fuelTrace.ts";
 import { encodeIntoCompressedBase64 } from "hdr-histogram-js";
 import { DeferredSamples, newHistogram } from "./telemetry.ts";
@@ -34,6 +35,12 @@ import { NS_PER_MS, monoNs, wallMs } from "./wallClock.ts";
 
 const init = workerData as WorkerInit;
 const BATCH = init.batch;
+/**
+ * Sealed audit blocks a recorded strategy's chain may pile up before the
+ * worker writes them to its file, after a batch (off the per-event path):
+ * 256 blocks of 64 entries, a few MB at most.
+ */
+const DRAIN_AUDIT_BLOCKS = 256;
 const control = new Int32Array(init.control);
 const wait = waitStrategy(init.wait);
 const reader = new BroadcastReader(init.ring, init.reader, wait);
@@ -174,6 +181,11 @@ function main(): void {
   const ranges: number[] = [];
   const kills: number[] = [];
   if (init.record) for (const r of runners) r.fuelTrace = new FuelTrace();
+  // A recorded strategy's chain goes to its file as it grows, not to memory.
+  const auditFiles = init.record
+    ? logs.map((log, i) => new ChainFileWriter(join(init.captureDir, `s${init.strategies[i].index}.i${init.instance}.audit`), log))
+    : null;
+  const auditHeldMax = new Array<number>(logs.length).fill(0);
   for (const r of runners) r.riskNs = riskNs;
   const buf = new Int32Array(BATCH * EVENT_RECORD_WORDS);
   const inPlace = reader.policy === RingPolicy.Lossless;
@@ -279,6 +291,13 @@ function main(): void {
     feedToWorker.flush();
     callbackNs.flush();
     riskNs.flush();
+    if (auditFiles !== null) {
+      for (let s = 0; s < logs.length; s++) {
+        const held = logs[s].heldBlocks;
+        if (held > auditHeldMax[s]) auditHeldMax[s] = held;
+        if (held >= DRAIN_AUDIT_BLOCKS) auditFiles[s].drain();
+      }
+    }
   }
   if (!started) for (const r of runners) r.start(0, 0);
   for (const r of runners) r.stop(reader.cursor);
@@ -300,7 +319,14 @@ function main(): void {
       risk: encodeIntoCompressedBase64(riskNs.histogram),
     },
     capture: init.record
-      ? { instance: init.instance, startAt, ranges, kills, stopAt: reader.cursor, strategies: runners.map((r, i) => ({ index: init.strategies[i].index, audit: encodeAuditFile([logs[i]]), fuel: r.fuelTrace!.toArray() })) }
+      ? {
+        instance: init.instance, startAt, ranges, kills, stopAt: reader.cursor,
+        strategies: runners.map((r, i) => {
+          auditHeldMax[i] = Math.max(auditHeldMax[i], logs[i].heldBlocks);
+          auditFiles![i].finish();
+          return { index: init.strategies[i].index, auditFile: auditFiles![i].path, fuel: r.fuelTrace!.toArray(), auditBlocksHeldMax: auditHeldMax[i] };
+        }),
+      }
       : undefined,
   };
   parentPort!.postMessage(done);

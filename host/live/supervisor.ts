@@ -70,6 +70,8 @@ export interface SupervisorOptions {
   readonly batch?: number;
   /** Flight recorder on (see WorkerCapture). */
   readonly record?: boolean;
+  /** With `record`: an existing directory where workers write their strategies' audit files as they go (sessionCaptureDir). */
+  readonly captureDir?: string;
   /**
    * Keep the host chain's sealed blocks (audit.visitEntries / encodeAuditFile
    * need them) instead of only its head. Default: what `record` says. A
@@ -175,6 +177,7 @@ export class Supervisor {
     if (!Number.isInteger(o.workers) || o.workers < 1 || o.workers > 64) throw new RangeError(`supervisor: workers=${o.workers} must be in 1..64`);
     if (o.batch !== undefined && (!Number.isInteger(o.batch) || o.batch < 1 || o.batch > 4096)) throw new RangeError(`supervisor: batch=${o.batch} must be in 1..4096`);
     if (!(o.watchdogMs > 0)) throw new RangeError(`supervisor: watchdogMs=${o.watchdogMs} must be > 0`);
+    if (o.record && !o.captureDir) throw new RangeError("supervisor: record needs a captureDir for the workers' audit files");
     this.restartPolicy = o.restart === undefined ? DEFAULT_RESTART_POLICY : restartPolicy(o.restart);
     this.audit = new AuditLog("run", AUDIT_BLOCK_ENTRIES, o.keepAudit ?? o.record === true);
     const workers = Math.min(o.workers, o.strategies.length);
@@ -219,6 +222,7 @@ export class Supervisor {
       sampleEvery: 0,
       batch: o.batch ?? 64,
       record: o.record ?? false,
+      captureDir: o.captureDir ?? "",
       stamps: this.stampsSab,
     };
     const worker = new Worker(o.workerScript, { workerData: init });

@@ -48,6 +48,8 @@ export interface WorkerInit {
   readonly batch: number;
   /** Flight recorder: capture what each strategy consumed and decided. */
   readonly record: boolean;
+  /** With `record`: the directory the worker writes each strategy's audit file into as it goes ("" without). */
+  readonly captureDir: string;
   /** Float64 wallMs() publish time per ring slot (written by the feed before it publishes). */
   readonly stamps: SharedArrayBuffer;
 }
@@ -78,7 +80,12 @@ export interface WorkerCapture {
   readonly kills: number[];
   /** The event index rf_stop was called with (the reader's final cursor). */
   readonly stopAt: number;
-  readonly strategies: { readonly index: number; readonly audit: Uint8Array; readonly fuel: Int32Array }[];
+  /**
+   * Per strategy: its audit file, written while it ran (captureDir), its
+   * fuel per event, and the most sealed audit blocks the worker held at once
+   * (the file takes them as they pile up, so this stays small).
+   */
+  readonly strategies: { readonly index: number; readonly auditFile: string; readonly fuel: Int32Array; readonly auditBlocksHeldMax: number }[];
 }
 
 export interface WorkerDone {

@@ -25,7 +25,7 @@
  * half session under the real name.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KillSwitchState } from "../abi/codes.ts";
 import { readAuditChains } from "../audit/auditChains.ts";
@@ -97,13 +97,14 @@ export function writeSession(
   o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
 ): void {
   if (existsSync(dir)) throw new InputError(`session '${dir}' already exists; choose a new name`);
-  // resolve() drops a trailing slash: 'S/' is session S, and its temporary
-  // directory a sibling of S, not a folder inside the S it is renamed to.
   const target = resolve(dir);
-  const tmp = `${target}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  const tmp = stagingDir(dir);
   try {
+    // Made by sessionCaptureDir when workers wrote audit files into it.
+    mkdirSync(tmp, { recursive: true });
     writeSessionFiles(tmp, o);
+    // What is left there is what a worker that died had half written.
+    rmSync(join(tmp, CAPTURES), { recursive: true, force: true });
     renameSync(tmp, target);
   } catch (e) {
     // A failed write leaves nothing behind under either name (if it can
@@ -115,12 +116,54 @@ export function writeSession(
   }
 }
 
+const CAPTURES = "captures";
+
+/**
+ * Where session `dir` is assembled before it is renamed into place: beside
+ * it (resolve() drops a trailing slash: 'S/' is session S, and its
+ * temporary directory a sibling of S, not a folder inside it).
+ */
+function stagingDir(dir: string): string {
+  return `${resolve(dir)}.tmp-${process.pid}`;
+}
+
+/**
+ * Makes, empty, the directory a run to be written as session `dir` gives
+ * its workers for their strategies' audit files (LiveRunOptions.captureDir):
+ * inside the session's staging directory, so writeSession moves each into
+ * place with a rename, never a read. discardSessionStaging removes it all
+ * when no session is written.
+ */
+export function sessionCaptureDir(dir: string): string {
+  const tmp = stagingDir(dir);
+  rmSync(tmp, { recursive: true, force: true });
+  const captures = join(tmp, CAPTURES);
+  mkdirSync(captures, { recursive: true });
+  return captures;
+}
+
+/** Removes what sessionCaptureDir made for session `dir` (the run failed, or its session is not written). */
+export function discardSessionStaging(dir: string): void {
+  rmSync(stagingDir(dir), { recursive: true, force: true });
+}
+
+/** Moves a worker's audit file into the session (a copy only if it lies on another file system). */
+function moveInto(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EXDEV") throw e;
+    copyFileSync(from, to);
+    rmSync(from, { force: true });
+  }
+}
+
 function writeSessionFiles(
   tmp: string,
   o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
 ): void {
   mkdirSync(join(tmp, "modules"), { recursive: true });
-  mkdirSync(join(tmp, "strategies"));
+  mkdirSync(join(tmp, "strategies"), { recursive: true });
   const { recording, capture } = o;
   writeRecordingFile(join(tmp, "feed.rfr"), {
     header: { ...recording.header, source: `session of ${recording.header.source}` },
@@ -128,7 +171,7 @@ function writeSessionFiles(
     count: capture.published,
   });
   for (const c of capture.strategies) {
-    writeFileSync(join(tmp, captureFile(c.index, c.instance, "audit")), c.audit);
+    moveInto(c.auditFile, join(tmp, captureFile(c.index, c.instance, "audit")));
     writeFileSync(join(tmp, captureFile(c.index, c.instance, "fuel")), new Uint8Array(c.fuel.buffer, c.fuel.byteOffset, c.fuel.byteLength));
   }
   writeFileSync(join(tmp, "host.audit"), capture.hostAudit);
@@ -280,7 +323,12 @@ export function readSession(dir: string): Session {
     regularFile(rel);
     try {
       return readFileSync(join(dir, rel));
-    } catch {
+    } catch (e) {
+      // Replay reads a capture whole: past 2 GiB (a strategy that audited
+      // tens of millions of calls) Node cannot, and the file is not at fault.
+      if ((e as NodeJS.ErrnoException).code === "ERR_FS_FILE_TOO_LARGE") {
+        throw new InputError(`session '${dir}': ${rel} is ${statSync(join(dir, rel)).size} bytes; replay reads a capture file whole and cannot read one over 2 GiB`);
+      }
       throw new InputError(`session '${dir}': ${rel} is missing or unreadable`);
     }
   };

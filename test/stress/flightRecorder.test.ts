@@ -1,17 +1,19 @@
 // The flight recorder: a live session (any wait mode, gaps included) replays
 // to the same calls, arguments, fuel per event and audit hash; a session
 // that does not match is caught and the first divergence named.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runLive } from "../../host/live/liveRun.ts";
 import { replaySession } from "../../host/replay/replay.ts";
 import { KillSwitchState } from "../../host/abi/codes.ts";
-import { readSession, writeSession } from "../../host/replay/session.ts";
+import { readSession, sessionCaptureDir, writeSession } from "../../host/replay/session.ts";
 import { RingPolicy } from "../../host/ring/broadcastLayout.ts";
 import type { WaitMode } from "../../host/ring/wait/index.ts";
-import { exampleSpec, synthetic } from "../support/backtestHarness.ts";
+import { exampleSpec, spec, synthetic } from "../support/backtestHarness.ts";
+import { strategyWat, wat } from "../fixtures/wat.ts";
+import { AUDIT_BLOCK_ENTRIES } from "../../host/audit/auditFormat.ts";
 import { distPath } from "../support/dist.ts";
 import { runCli } from "../support/cli.ts";
 import { prng, randInt, testSeed } from "../support/seed.ts";
@@ -21,7 +23,7 @@ async function record(wait: WaitMode, policy: RingPolicy, ratePerSec: number, di
   const strategies = ["market-maker", "momentum", "mean-reversion"].map(exampleSpec);
   const report = await runLive({
     recording, strategies, workers: 2, wait, policy, durationMs: 0, ratePerSec, ringCapacity,
-    workerScript: distPath("strategyWorker.worker.mjs"), record: true,
+    workerScript: distPath("strategyWorker.worker.mjs"), record: true, captureDir: sessionCaptureDir(dir),
   });
   writeSession(dir, { recording, strategies, capture: report.capture!, config: { wait, workers: 2, policy: policy === RingPolicy.Live ? "live" : "lossless", ratePerSec } });
   return report;
@@ -34,7 +36,7 @@ async function recordWithRestart(dir: string, policy: RingPolicy, restart: "none
   const ratePerSec = 20_000;
   const report = await runLive({
     recording, strategies, workers: 2, wait: "hybrid", policy, durationMs: 0, ratePerSec,
-    workerScript: distPath("strategyWorker.worker.mjs"), record: true,
+    workerScript: distPath("strategyWorker.worker.mjs"), record: true, captureDir: sessionCaptureDir(dir),
     restart: { policy: restart, maxRestarts: 1, backoffMs: 20 },
     onEvent: {
       atEvent: killAt,
@@ -252,5 +254,28 @@ describe("flight recorder and replay", () => {
     const r = runCli(["replay", join(root, "nope")]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^ringfence: session '.*nope' does not exist$/);
+  });
+  it("a strategy that audits thousands of calls per event is streamed to its file: its worker holds a bounded number of blocks, and the session replays", async () => {
+    const dir = join(root, "audit-heavy");
+    const recording = synthetic(40_000, 5, 2);
+    // 50 audited host calls per market event: ~2 M entries, ~31 000 sealed blocks.
+    const heavy = spec(wat(strategyWat({
+      imports: `(import "ringfence" "event_time" (func $t (param i32) (result i32)))`,
+      callbacks: { rf_on_market: "(local $i i32) (loop $l (drop (call $t (i32.const 2048))) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 50))))" },
+    })), { label: "audit-heavy" });
+    const strategies = [exampleSpec("momentum"), heavy];
+    const report = await runLive({
+      recording, strategies, workers: 1, wait: "hybrid", policy: RingPolicy.Lossless, durationMs: 0, ratePerSec: 0,
+      workerScript: distPath("strategyWorker.worker.mjs"), record: true, captureDir: sessionCaptureDir(dir),
+    });
+    const captured = report.capture!.strategies.find((c) => c.index === 1)!;
+    const blocks = Math.floor(report.strategies[1].auditEntries / AUDIT_BLOCK_ENTRIES);
+    expect(blocks).toBeGreaterThan(20_000);
+    // Drained past 256 blocks after a batch; a batch adds at most 64 events' worth (50 blocks).
+    expect(captured.auditBlocksHeldMax).toBeLessThan(400);
+    writeSession(dir, { recording, strategies, capture: report.capture!, config: { wait: "hybrid", workers: 1, policy: "lossless", ratePerSec: 0 } });
+    expect(readdirSync(dirname(resolve(dir))).filter((f) => f.includes(".tmp-"))).toEqual([]);
+    const result = replaySession(readSession(dir));
+    expect(result.strategies.map((x) => [x.label, x.ok])).toEqual([["momentum", true], ["audit-heavy", true]]);
   });
 });

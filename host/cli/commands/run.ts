@@ -14,7 +14,7 @@ import { accessSync, constants, lstatSync, statSync } from "node:fs";
 import { availableParallelism, constants as osConstants } from "node:os";
 import { dirname, resolve } from "node:path";
 import { CliError, InputError, UsageError } from "../errors.ts";
-import { writeSession } from "../../replay/session.ts";
+import { discardSessionStaging, sessionCaptureDir, writeSession } from "../../replay/session.ts";
 import { workerScriptPath } from "../builtPaths.ts";
 import { loadStrategy, parseParams, parseRisk, parseSandbox } from "../strategyArgs.ts";
 import { DEFAULT_RESTART_POLICY, RESTART_POLICIES, restartPolicy, type RestartPolicy, type RestartPolicyName } from "../../live/restartPolicy.ts";
@@ -63,7 +63,11 @@ export async function run(argv: string[]): Promise<number> {
   const params = parseParams("run", values.param ?? []);
   const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
   const view = values.json ? null : new TerminalView(process.stderr);
-  const interrupt = onInterrupt();
+  // Workers write the session's audit files into its staging directory as they go.
+  const captureDir = values.record !== undefined ? sessionCaptureDir(values.record) : undefined;
+  const interrupt = onInterrupt(() => {
+    if (values.record !== undefined) discardSessionStaging(values.record);
+  });
   const report = await runLive({
     recording, strategies, workers, wait,
     policy: values.lossless ? RingPolicy.Lossless : RingPolicy.Live,
@@ -71,12 +75,17 @@ export async function run(argv: string[]): Promise<number> {
     onTick: view ? (t, ms) => view.draw(t, ms) : undefined,
     viewEveryMs: process.stderr.isTTY ? 250 : 1000,
     record: values.record !== undefined,
+    captureDir,
     restart,
     signal: interrupt.signal,
+  }).catch((e: unknown) => {
+    if (values.record !== undefined) discardSessionStaging(values.record);
+    throw e;
   }).finally(() => interrupt.dispose());
   const stoppedBy = interrupt.received();
   const { capture, ...printable } = report;
   let recordFailure: CliError | null = null;
+  if (values.record !== undefined && !capture) discardSessionStaging(values.record);
   if (values.record !== undefined && capture) {
     try {
       writeSession(values.record, {
@@ -121,12 +130,13 @@ type StopSignal = (typeof STOP_SIGNALS)[number];
  * published (without this, Ctrl-C lost the whole session). A second signal
  * quits at once, without them.
  */
-function onInterrupt(): { signal: AbortSignal; received: () => StopSignal | null; dispose: () => void } {
+function onInterrupt(onQuit: () => void): { signal: AbortSignal; received: () => StopSignal | null; dispose: () => void } {
   const controller = new AbortController();
   let first: StopSignal | null = null;
   const handler = (sig: StopSignal) => {
     if (first) {
       process.stderr.write(`\nringfence: run: ${sig} again: quitting without results or session\n`);
+      onQuit();
       process.exit(128 + osConstants.signals[sig]);
     }
     first = sig;

@@ -3,7 +3,7 @@
 // directory, a symlink loop. Each is one line naming the file, exit 1 —
 // never a hang or a process that reads until memory runs out.
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { closeSync, cpSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -54,4 +54,19 @@ describe("replay refuses a session file that is not a regular file", () => {
       expect(r.stderr, rel).toContain(rel.split("/").at(-1)!);
     }
   }, 120_000);
+});
+
+describe("replay on a capture file over 2 GiB", () => {
+  it("says the file is too large to read whole, not that it is missing", () => {
+    // Sparse: 2.2 GB long, next to nothing on disk.
+    const dir = replaced("strategies/0.audit", (p) => {
+      const fd = openSync(p, "w");
+      ftruncateSync(fd, 2_200_000_000);
+      closeSync(fd);
+    });
+    const r = runCli(["replay", dir], { timeoutMs: 20_000 });
+    expect(r.code).toBe(1);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stderr.trim()).toMatch(/^ringfence: session '.*': strategies\/0\.audit is 2200000000 bytes; replay reads a capture file whole and cannot read one over 2 GiB$/);
+  });
 });
