@@ -26,6 +26,6 @@ export { log, logDebug, logInfo, logWarn, logError, LogLine, logLine } from "./l
 export { param, hasParam, paramInRange } from "./params";
 export { nowNs, setTimer, cancelTimer } from "./clock";
 export { InstrumentInfoView, instrumentInfo } from "./instrument";
-export { subscribe, subscribeOnly } from "./subscriptions";
+export { subscribe, subscribeOnly, SUBSCRIBE_BAD_KINDS } from "./subscriptions";
 export { isqrt, clamp64, abs64, emaStep } from "./math";
 export { backingOff, noteDenied, noteAccepted, backOffNow, denialCount, MIN_BACKOFF_EVENTS, MAX_BACKOFF_EVENTS } from "./backoff";

@@ -3,6 +3,8 @@
 // than handed to the host over the limit, which would be a bad_host_call fault.
 // The host keeps MAX_LOG_LINES_PER_CALLBACK lines per callback and answers
 // HostStatus.LogDropped beyond that: log sparingly on the tick path.
+// A level outside LogLevel, which the host would also fault on, is clamped
+// to Debug..Error: the line still reaches the log.
 //
 // Building a message with `+` and toString() allocates a string per call;
 // use logLine() instead:
@@ -15,11 +17,15 @@ import { encodeUtf8 } from "./utf8";
 const LINE: usize = memory.data(MAX_LOG_BYTES, 8);
 let lineLength: i32 = 0;
 
-/** Logs `text` (UTF-8, truncated to MAX_LOG_BYTES) at `level`. Returns 0 or LogDropped. No allocation. */
+/** Logs `text` (UTF-8, truncated to MAX_LOG_BYTES) at `level` (clamped to Debug..Error). Returns 0 or LogDropped. No allocation. */
 export function log(text: string, level: LogLevel = LogLevel.Info): i32 {
   lineLength = 0; // shares the buffer with logLine(): an unsent line is discarded
   const len = encodeUtf8(text, LINE, MAX_LOG_BYTES);
-  return host.log(level, LINE, len);
+  return host.log(validLevel(level), LINE, len);
+}
+
+@inline function validLevel(level: LogLevel): LogLevel {
+  return level < LogLevel.Debug ? LogLevel.Debug : level > LogLevel.Error ? LogLevel.Error : level;
 }
 
 @inline export function logDebug(text: string): i32 { return log(text, LogLevel.Debug); }
@@ -59,11 +65,11 @@ export class LogLine {
     return this;
   }
 
-  /** Sends the line at `level` and resets the buffer. Returns 0 or LogDropped. */
+  /** Sends the line at `level` (clamped to Debug..Error) and resets the buffer. Returns 0 or LogDropped. */
   send(level: LogLevel): i32 {
     const len = lineLength;
     lineLength = 0;
-    return host.log(level, LINE, len);
+    return host.log(validLevel(level), LINE, len);
   }
 
   @inline debug(): i32 { return this.send(LogLevel.Debug); }

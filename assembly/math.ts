@@ -33,7 +33,11 @@ export function isqrt(v: i64): i64 {
  * One step of an exponential moving average in fixed point: `ema` and the
  * result carry `shift` fractional bits, `value` is an integer (ticks).
  * alpha = 2 / (period + 1). Seed the average with `value << shift`.
+ * A period below 1 counts as 1 (alpha = 1: the average becomes the value),
+ * so a bad config value never divides by zero (a trap, which would fault
+ * the strategy) or makes the average diverge.
  */
 @inline export function emaStep(ema: i64, value: i64, period: i64, shift: i32): i64 {
-  return ema + (((value << shift) - ema) * 2) / (period + 1);
+  const p = period < 1 ? 1 : period;
+  return ema + (((value << shift) - ema) * 2) / (p + 1);
 }

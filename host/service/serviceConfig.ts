@@ -4,6 +4,7 @@
  * into — body sizes, rates, queue lengths, deadlines — is here.
  */
 import { DEFAULT_ADMISSION_LIMITS } from "../admission/limits.ts";
+import { MAX_COMPILE_TIMEOUT_MS } from "../compiler/compileWorker.ts";
 import { MAX_SOURCE_BYTES } from "../compiler/sourceReader.ts";
 import { DEFAULT_COMPILE_LIMITS, type CompileLimits } from "./compile/compileRunner.ts";
 import type { RateLimit } from "./auth/rateLimiter.ts";
@@ -59,8 +60,17 @@ export const DEFAULT_SERVICE_CONFIG: ServiceConfig = Object.freeze({
   maxAuditPage: 1000,
 });
 
-export function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
-  const c = { ...DEFAULT_SERVICE_CONFIG, ...overrides };
+/** What a caller may set: any field, and any of the compile limits (the rest keep their defaults). */
+export type ServiceConfigOverrides = Partial<Omit<ServiceConfig, "compile">> & { readonly compile?: Partial<CompileLimits> };
+
+/**
+ * The defaults with `overrides`, checked: a bad value is a RangeError naming
+ * the field (`compile.maxCompilerMemoryMb`), thrown before the service opens
+ * anything, rather than a limit that fails every request that reaches it.
+ */
+export function serviceConfig(overrides: ServiceConfigOverrides = {}): ServiceConfig {
+  const compile: CompileLimits = Object.freeze({ ...DEFAULT_SERVICE_CONFIG.compile, ...overrides.compile });
+  const c = { ...DEFAULT_SERVICE_CONFIG, ...overrides, compile };
   const positive: (keyof ServiceConfig)[] = [
     "maxWasmBytes", "maxSourceBytes", "maxJsonBytes", "admissionThreads", "admissionMaxQueued", "admissionTimeoutMs",
     "backtestThreads", "backtestMaxPending", "backtestTimeoutMs", "backtestSeriesPoints", "maxStrategiesPerBacktest", "maxDeployments", "maxAuditPage",
@@ -69,8 +79,27 @@ export function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     const v = c[k] as number;
     if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`serviceConfig: ${k} must be a positive integer, got ${String(v)}`);
   }
+  checkCompileLimits(compile);
   for (const k of ["rate", "costlyRate", "anonymousRate"] as const) {
     if (!(c[k].perSecond > 0) || !(c[k].burst >= 1)) throw new RangeError(`serviceConfig: ${k} needs perSecond > 0 and burst >= 1`);
   }
   return Object.freeze(c);
+}
+
+function checkCompileLimits(limits: CompileLimits): void {
+  const check = (k: keyof CompileLimits, min: number, max?: number): void => {
+    const v = limits[k];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || (max !== undefined && v > max)) {
+      const range = max !== undefined ? `in ${min}..${max}` : min === 1 ? "a positive integer" : `an integer >= ${min}`;
+      throw new RangeError(`serviceConfig: compile.${k} must be ${max !== undefined ? "an integer " : ""}${range}, got ${String(v)}`);
+    }
+  };
+  // A Node timer past 2^31 - 1 ms fires at once: a longer deadline would stop every compile as it starts.
+  check("timeoutMs", 1, MAX_COMPILE_TIMEOUT_MS);
+  check("maxHeapMb", 1);
+  // Absent is the compiler's default; present, anything but a positive integer would fail every upload.
+  if (limits.maxCompilerMemoryMb !== undefined) check("maxCompilerMemoryMb", 1);
+  check("concurrency", 1);
+  // 0: no waiting line; a compile that finds every slot taken is refused at once.
+  check("maxQueued", 0);
 }

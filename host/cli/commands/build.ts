@@ -1,6 +1,13 @@
 /**
- * `ringfence build <strategy.ts> [-o out.wasm]`: compiles an AssemblyScript
- * strategy with the SDK and the fixed flags of asconfig.json.
+ * `ringfence build <strategy.ts> [-o out.wasm] [--timeout S]`: compiles an
+ * AssemblyScript strategy with the SDK and the fixed flags of asconfig.json.
+ *
+ * The compile runs in a worker (host/compiler/compileWorker.ts) that is
+ * terminated after --timeout seconds (default 30, the service's deadline):
+ * asc runs synchronously, so on this thread no timer could stop a source
+ * that takes it minutes. Past the deadline: one line, exit 1, nothing
+ * written. The worker runs the same compileStrategy() on the same files,
+ * so the bytes are the in-process compile's.
  *
  * Default output: build/<name>.wasm under the current directory, where
  * <name> is the strategy's folder when the entry is the conventional
@@ -19,12 +26,17 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { parseCommandArgs, onePositional } from "../args.ts";
+import { intFlag, parseCommandArgs, onePositional } from "../args.ts";
+import { findBuilt } from "../builtPaths.ts";
 import { InputError, UsageError } from "../errors.ts";
-import { CompileError, compileStrategy, isStrategyName } from "../../compiler/compileStrategy.ts";
+import { isStrategyName } from "../../compiler/compileStrategy.ts";
+import { DEFAULT_COMPILE_TIMEOUT_MS, MAX_COMPILE_TIMEOUT_MS, startCompileWorker } from "../../compiler/compileWorker.ts";
 import { printable } from "../../text/printable.ts";
 
 const COMMAND = "build";
+const DEFAULT_TIMEOUT_S = DEFAULT_COMPILE_TIMEOUT_MS / 1000;
+/** Longest --timeout a Node timer can keep. */
+const MAX_TIMEOUT_S = Math.floor(MAX_COMPILE_TIMEOUT_MS / 1000);
 
 /** Default output path for an entry file (see the module comment). */
 export function defaultOutputPath(entryPath: string, cwd: string = process.cwd()): string {
@@ -40,22 +52,26 @@ export function defaultOutputPath(entryPath: string, cwd: string = process.cwd()
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(COMMAND, argv, {
     out: { type: "string", short: "o" },
+    timeout: { type: "string" },
   });
   const entry = onePositional(COMMAND, positionals, "strategy source file (.ts)");
   if (!entry.endsWith(".ts")) throw new UsageError(`${COMMAND}: expected an AssemblyScript .ts file, got '${printable(entry)}'`);
   const out = values.out !== undefined ? resolve(values.out) : defaultOutputPath(entry);
   if (!out.endsWith(".wasm")) throw new UsageError(`${COMMAND}: --out must end in .wasm, got '${printable(values.out ?? out)}'`);
+  const timeoutS = intFlag(COMMAND, "timeout", values.timeout, DEFAULT_TIMEOUT_S, 1);
+  if (timeoutS > MAX_TIMEOUT_S) throw new UsageError(`${COMMAND}: --timeout must be 1..${MAX_TIMEOUT_S} seconds, got ${timeoutS}`);
 
-  let wasm: Uint8Array;
-  try {
-    const result = await compileStrategy(entry);
-    for (const d of result.diagnostics) process.stderr.write(d + "\n");
-    wasm = result.wasm;
-  } catch (e) {
-    if (!(e instanceof CompileError)) throw e;
-    for (const d of e.diagnostics) process.stderr.write(d + "\n");
-    throw new InputError(`build failed: ${e.summary}`);
+  const script = findBuilt("compile.worker.mjs", "the compile worker");
+  const r = await startCompileWorker(script, { kind: "file", entryPath: entry }, { timeoutMs: timeoutS * 1000 }).result;
+  if (!r.ok) {
+    for (const d of r.diagnostics) process.stderr.write(d + "\n");
+    if ("limit" in r && r.limit === "timeout") {
+      throw new InputError(`build failed: the compile took longer than ${timeoutS} s and was stopped (a very large source? raise --timeout)`);
+    }
+    throw new InputError(`build failed: ${r.message}`);
   }
+  for (const d of r.warnings) process.stderr.write(d + "\n");
+  const wasm = r.wasm;
 
   try {
     mkdirSync(dirname(out), { recursive: true });

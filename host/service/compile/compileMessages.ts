@@ -1,13 +1,9 @@
-/** What a compile worker is given (workerData) and what it posts back once. */
+/** What the service asks its compile runner for; the worker's messages are host/compiler/compileMessages.ts. */
 export interface CompileJob {
   readonly source: string;
   readonly name: string;
-  /** The compiler's own (Binaryen) memory cap, MiB; the compiler's default when absent. */
+  /** The compiler's own (Binaryen) memory cap, MiB; the runner's limit when absent. */
   readonly maxCompilerMemoryMb?: number;
 }
 
-export type CompileOutcome =
-  | { readonly ok: true; readonly wasm: Uint8Array; readonly warnings: readonly string[] }
-  | { readonly ok: false; readonly message: string; readonly diagnostics: readonly string[] }
-  /** Stopped by the compiler memory cap (CompileError.limit). */
-  | { readonly ok: false; readonly limit: "memory"; readonly message: string; readonly diagnostics: readonly string[] };
+export type { CompileOutcome } from "../../compiler/compileMessages.ts";

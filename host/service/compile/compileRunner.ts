@@ -8,13 +8,12 @@
  * 1 KiB source can grow to 4 GiB well inside the deadline: the compiler
  * caps that growth itself (maxCompilerMemoryMb, host/compiler/ascContainment.ts).
  */
-import { Worker } from "node:worker_threads";
 import { DEFAULT_MAX_COMPILER_MEMORY_MB } from "../../compiler/ascContainment.ts";
-import { errorLine } from "../../text/printable.ts";
+import { DEFAULT_COMPILE_TIMEOUT_MS, startCompileWorker, type RunningCompile } from "../../compiler/compileWorker.ts";
 import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
 
 export interface CompileLimits {
-  /** Wall time one compile may take, from its worker's start. */
+  /** Wall time one compile may take, from its worker's start, ms (at most 2^31 - 1). */
   readonly timeoutMs: number;
   /** V8 old-generation heap of a compile worker, MiB. */
   readonly maxHeapMb: number;
@@ -27,19 +26,22 @@ export interface CompileLimits {
 }
 
 export const DEFAULT_COMPILE_LIMITS: CompileLimits = Object.freeze({
-  timeoutMs: 30_000, maxHeapMb: 512, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8,
+  timeoutMs: DEFAULT_COMPILE_TIMEOUT_MS, maxHeapMb: 512, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8,
 });
 
 export type CompileResult =
   | CompileOutcome
   | { readonly ok: false; readonly limit: "timeout" | "memory" | "busy" | "crashed"; readonly message: string; readonly diagnostics: readonly string[] };
 
+/** Diagnostics a compile answers with at most: the first ones are what a person acts on, and a response stays small. */
+const MAX_DIAGNOSTICS = 20;
+
 const SHUTTING_DOWN: CompileResult = { ok: false, limit: "busy", message: "the service is shutting down", diagnostics: [] };
 
 export class CompileRunner {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly live = new Set<Worker>();
+  private readonly live = new Set<RunningCompile>();
   private closed = false;
 
   constructor(private readonly workerScript: string, private readonly limits: CompileLimits = DEFAULT_COMPILE_LIMITS) {}
@@ -67,39 +69,25 @@ export class CompileRunner {
     }
   }
 
-  private runOne(job: CompileJob): Promise<CompileResult> {
-    return new Promise((resolve) => {
-      const worker = new Worker(this.workerScript, {
-        workerData: { ...job, maxCompilerMemoryMb: job.maxCompilerMemoryMb ?? this.limits.maxCompilerMemoryMb } satisfies CompileJob,
-        resourceLimits: { maxOldGenerationSizeMb: this.limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },
-        stdout: true,
-        stderr: true,
-      });
-      this.live.add(worker);
-      let settled = false;
-      const finish = (r: CompileResult): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.live.delete(worker);
-        void worker.terminate();
-        resolve(r);
-      };
-      const timer = setTimeout(() => finish({
-        ok: false, limit: "timeout", message: `compile took longer than ${this.limits.timeoutMs} ms and was stopped`, diagnostics: [],
-      }), this.limits.timeoutMs);
-      worker.once("message", (m: CompileOutcome) => finish(m));
-      worker.once("error", (e: Error & { code?: string }) => finish(e.code === "ERR_WORKER_OUT_OF_MEMORY"
-        ? { ok: false, limit: "memory", message: `compile used more than the ${this.limits.maxHeapMb} MiB heap limit and was stopped`, diagnostics: [] }
-        : { ok: false, limit: "crashed", message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] }));
-      worker.once("exit", (code) => finish(this.closed ? SHUTTING_DOWN : { ok: false, limit: "crashed", message: `the compile worker exited with code ${code}`, diagnostics: [] }));
-    });
+  private async runOne(job: CompileJob): Promise<CompileResult> {
+    const compile = startCompileWorker(this.workerScript, {
+      kind: "source", source: job.source, name: job.name,
+      maxCompilerMemoryMb: job.maxCompilerMemoryMb ?? this.limits.maxCompilerMemoryMb, maxDiagnostics: MAX_DIAGNOSTICS,
+    }, { timeoutMs: this.limits.timeoutMs, maxHeapMb: this.limits.maxHeapMb });
+    this.live.add(compile);
+    try {
+      const r = await compile.result;
+      // close() terminated it: that is not the compiler's failure.
+      return this.closed && !r.ok && "limit" in r && r.limit === "crashed" ? SHUTTING_DOWN : r;
+    } finally {
+      this.live.delete(compile);
+    }
   }
 
   /** Stops every compile: running and waiting ones answer "the service is shutting down". */
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of this.waiting.splice(0)) wake();
-    await Promise.all([...this.live].map((w) => w.terminate()));
+    await Promise.all([...this.live].map((c) => c.stop()));
   }
 }

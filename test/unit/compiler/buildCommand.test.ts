@@ -1,11 +1,18 @@
-/** `ringfence build`, run in process (the command module's run()). */
+/**
+ * `ringfence build`, run in process (the command module's run(), which
+ * compiles in dist/compile.worker.mjs), and once as a person runs it for
+ * the deadline.
+ */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { defaultOutputPath, run } from "../../../host/cli/commands/build.ts";
 import { InputError, UsageError } from "../../../host/cli/errors.ts";
+import { compileStrategy } from "../../../host/compiler/compileStrategy.ts";
+import { MAX_SOURCE_BYTES } from "../../../host/compiler/sourceReader.ts";
+import { hasStackTrace, runCli } from "../../support/cli.ts";
 import { repoRoot } from "../../support/dist.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "rf-build-"));
@@ -69,5 +76,65 @@ describe("ringfence build", () => {
     await expect(run(["x.js"])).rejects.toBeInstanceOf(UsageError);
     await expect(run(["x.ts", "-o", "x.bin"])).rejects.toBeInstanceOf(UsageError);
     await expect(run(["x.ts", "--bogus"])).rejects.toBeInstanceOf(UsageError);
+    for (const t of ["0", "-1", "1.5", "soon", "2147484"]) {
+      const err = await run(["x.ts", "-o", join(tmp, "x.wasm"), `--timeout=${t}`]).catch((e) => e);
+      expect(err, t).toBeInstanceOf(UsageError);
+      expect(err.message, t).toMatch(/^build: --timeout must be/);
+    }
+  });
+
+  it("writes the bytes of an in-process compile, for every example strategy", async () => {
+    const names = readdirSync(join(repoRoot, "strategies"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(names.length).toBeGreaterThanOrEqual(3);
+    for (const name of names) {
+      const entry = join(repoRoot, "strategies", name, "strategy.ts");
+      const inProcess = await compileStrategy(entry);
+      const out = join(tmp, "examples", `${name}.wasm`);
+      stdout = [];
+      expect(await run([entry, "-o", out]), name).toBe(0);
+      expect(Buffer.compare(readFileSync(out), Buffer.from(inProcess.wasm)), name).toBe(0);
+      expect(stdout.join(""), name).toContain(`sha256:${createHash("sha256").update(inProcess.wasm).digest("hex")}`);
+    }
+  });
+
+  describe("--timeout", () => {
+    // 1 MiB of straight-line statements in one function: minutes of asc
+    // (parse, then Binaryen over one enormous function), far past 1 s.
+    const dir = join(tmp, "slow");
+    const entry = join(dir, "strategy.ts");
+    beforeEach(() => {
+      mkdirSync(dir, { recursive: true });
+      const head = 'import { logLine } from "ringfence";\nexport * from "ringfence/exports";\nexport function rf_start(): void {\n  let v0: i64 = 1;\n';
+      const tail = "  logLine().int(v0).info();\n}\n";
+      const lines: string[] = [];
+      let bytes = head.length + tail.length;
+      for (let i = 1; ; i++) {
+        const line = `  let v${i}: i64 = v${i - 1} * 3 + ${i};\n`;
+        if (bytes + line.length > MAX_SOURCE_BYTES) break;
+        lines.push(line);
+        bytes += line.length;
+      }
+      writeFileSync(entry, head + lines.join("") + tail);
+    });
+
+    it("stops a compile past the deadline: one line, exit 1, nothing written", async () => {
+      const out = join(tmp, "slow.wasm");
+      const err = await run([entry, "-o", out, "--timeout", "1"]).catch((e) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.exitCode).toBe(1);
+      expect(err.message).toBe("build failed: the compile took longer than 1 s and was stopped (a very large source? raise --timeout)");
+      expect(existsSync(out)).toBe(false);
+      expect(stdout).toEqual([]);
+    });
+
+    it("from the command line: exits 1 with one line on stderr", () => {
+      const out = join(tmp, "slow-cli.wasm");
+      const r = runCli(["build", entry, "-o", out, "--timeout", "1"]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toBe("ringfence: build failed: the compile took longer than 1 s and was stopped (a very large source? raise --timeout)\n");
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(r.stdout).toBe("");
+      expect(existsSync(out)).toBe(false);
+    });
   });
 });

@@ -2,7 +2,8 @@
 // strategy may export only the ABI, so the probe reads its inputs as params
 // and logs its answers: isqrt against BigInt on edges, squares and seeded
 // random values up to 2^53, and (in the guest) the floor-sqrt property on
-// seeded random i64s across the whole range.
+// seeded random i64s across the whole range; emaStep against BigInt,
+// including the periods below 1 that used to divide by zero.
 import { describe, expect, it } from "vitest";
 import { compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
 import { prng, testSeed } from "../../support/seed.ts";
@@ -61,5 +62,47 @@ describe("SDK isqrt", () => {
     expect(lines).toHaveLength(values.length + 1);
     values.forEach((v, i) => expect(lines[i], `isqrt(${v})`).toBe(String(floorSqrt(BigInt(v)))));
     expect(lines[values.length]).toBe("bad 0");
+  });
+});
+
+const EMA_SOURCE = `
+import { emaStep, param, logLine } from "ringfence";
+export * from "ringfence/exports";
+
+export function rf_start(): void {
+  const n = <i32>param("n", 0);
+  for (let i = 0; i < n; i++) {
+    const k = i.toString();
+    logLine().int(emaStep(param("ema" + k, 0), param("value" + k, 0), param("period" + k, 0), <i32>param("shift" + k, 0))).info();
+  }
+  // Periods no param can carry exactly.
+  logLine().int(emaStep(100 << 8, 50, i64.MIN_VALUE, 8)).info();
+  logLine().int(emaStep(100 << 8, 50, i64.MAX_VALUE, 8)).info();
+}
+`;
+
+/** The documented emaStep: alpha = 2 / (period + 1), a period below 1 counting as 1; i64 division truncates toward zero. */
+function emaRef(ema: bigint, value: bigint, period: bigint, shift: bigint): bigint {
+  const p = period < 1n ? 1n : period;
+  return ema + (((value << shift) - ema) * 2n) / (p + 1n);
+}
+
+describe("SDK emaStep", () => {
+  it("treats a period below 1 as 1 (the value itself) instead of trapping, and is the fixed-point EMA otherwise", async () => {
+    const cases: [number, number, number, number][] = [
+      [100 << 8, 50, -1, 8], [100 << 8, 50, 0, 8], [100 << 8, 50, 1, 8], [100 << 8, 50, -(2 ** 53), 8],
+      [100 << 8, 50, 9, 8], [-(7 << 16), 3, 20, 16], [12345, -678, 2, 4], [1 << 8, 1, 2 ** 40, 8],
+    ];
+    const params = new Map<string, number>([["n", cases.length]]);
+    cases.forEach(([ema, value, period, shift], i) => {
+      params.set(`ema${i}`, ema); params.set(`value${i}`, value); params.set(`period${i}`, period); params.set(`shift${i}`, shift);
+    });
+    const { wasm } = await compileStrategySource(EMA_SOURCE, "ema");
+    const host = await FakeHost.instantiate(wasm, params);
+    host.start();
+    const expected = cases.map(([ema, value, period, shift]) => String(emaRef(BigInt(ema), BigInt(value), BigInt(period), BigInt(shift))));
+    // A period below 1: the average becomes the value (50 << 8).
+    expect(expected.slice(0, 2)).toEqual(["12800", "12800"]);
+    expect(host.logs.map((l) => l.text)).toEqual([...expected, "12800", "25600"]);
   });
 });
