@@ -79,6 +79,10 @@ export function serviceConfig(overrides: ServiceConfigOverrides = {}): ServiceCo
     const v = c[k] as number;
     if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`serviceConfig: ${k} must be a positive integer, got ${String(v)}`);
   }
+  // Deadlines are Node timers: past 2^31 - 1 ms one fires at once and would stop every job as it starts.
+  for (const k of ["admissionTimeoutMs", "backtestTimeoutMs"] as const) {
+    if (c[k] > MAX_COMPILE_TIMEOUT_MS) throw new RangeError(`serviceConfig: ${k} must be at most ${MAX_COMPILE_TIMEOUT_MS} (a Node timer's limit), got ${c[k]}`);
+  }
   checkCompileLimits(compile);
   for (const k of ["rate", "costlyRate", "anonymousRate"] as const) {
     if (!(c[k].perSecond > 0) || !(c[k].burst >= 1)) throw new RangeError(`serviceConfig: ${k} needs perSecond > 0 and burst >= 1`);

@@ -45,6 +45,13 @@ describe("serviceConfig compile limits", () => {
     }
   });
 
+  it("refuses an admission or backtest deadline past a Node timer's limit (it would fire at once)", () => {
+    for (const k of ["admissionTimeoutMs", "backtestTimeoutMs"] as const) {
+      expect(() => serviceConfig({ [k]: 2 ** 31 })).toThrow(`serviceConfig: ${k} must be at most 2147483647 (a Node timer's limit), got 2147483648`);
+      expect(serviceConfig({ [k]: 2 ** 31 - 1 })[k]).toBe(2 ** 31 - 1);
+    }
+  });
+
   it("keeps the defaults of the limits not given, and takes good ones", () => {
     expect(serviceConfig().compile).toEqual(DEFAULT_COMPILE_LIMITS);
     expect(serviceConfig({ compile: { maxCompilerMemoryMb: 256 } }).compile).toEqual({ ...DEFAULT_COMPILE_LIMITS, maxCompilerMemoryMb: 256 });
