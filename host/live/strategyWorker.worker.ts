@@ -8,6 +8,7 @@
  */
 import "../engine/v8Tuning.ts";
 import { join } from "node:path";
+import { errorLine } from "../text/printable.ts";
 import { parentPort, workerData } from "node:worker_threads";
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../abi/codes.ts";
@@ -336,5 +337,5 @@ try {
   main();
 } catch (e) {
   Atomics.store(control, workerWord(init.workerId, WorkerField.state), WorkerState.Failed);
-  parentPort!.postMessage({ kind: "failed", workerId: init.workerId, instance: init.instance, message: (e as Error)?.message ?? String(e) });
+  parentPort!.postMessage({ kind: "failed", workerId: init.workerId, instance: init.instance, message: errorLine(e) });
 }

@@ -241,7 +241,9 @@ export class Supervisor {
       this.drain(inst);
       if (inst.alive && (code !== 0 || inst.result?.kind !== "done")) {
         const replacement = number > 0 ? ` (restart ${number}${inst.startAt < 0 ? ", before it attached" : ""})` : "";
-        this.disconnect(slot, "disconnect", `worker ${slot.id} exited with code ${code}${replacement}`);
+        // A worker that failed on its own (its host code threw: a capture file it could not write) says why.
+        const why = inst.result?.kind === "failed" ? `: ${inst.result.message}` : "";
+        this.disconnect(slot, "disconnect", `worker ${slot.id} exited with code ${code}${replacement}${why}`);
       }
       inst.alive = false;
       inst.exited = true;

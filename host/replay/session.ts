@@ -96,10 +96,11 @@ export function writeSession(
   dir: string,
   o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
 ): void {
-  if (existsSync(dir)) throw new InputError(`session '${dir}' already exists; choose a new name`);
   const target = resolve(dir);
   const tmp = stagingDir(dir);
   try {
+    // Inside the try: a session refused here still takes its staging directory (captures of any size) with it.
+    if (existsSync(dir)) throw new InputError(`session '${dir}' already exists; choose a new name`);
     // Made by sessionCaptureDir when workers wrote audit files into it.
     mkdirSync(tmp, { recursive: true });
     writeSessionFiles(tmp, o);
@@ -346,7 +347,7 @@ export function readSession(dir: string): Session {
   if (!Array.isArray(meta.strategies) || !Array.isArray(v1 ? v1Workers : meta.instances) || !Number.isSafeInteger(meta.events)) {
     throw new InputError(`session '${dir}': session.json is missing strategies, ${v1 ? "workers" : "instances"} or events`);
   }
-  // (The recording reader opens before it stats, and opening a FIFO waits for a writer.)
+  // As every session file: a regular file, or one line naming it.
   regularFile("feed.rfr");
   const feed = readRecordingFile(join(dir, "feed.rfr"));
   if (feed.count !== meta.events) throw new InputError(`session '${dir}': feed.rfr holds ${feed.count} events, session.json says ${meta.events}`);

@@ -278,4 +278,13 @@ describe("flight recorder and replay", () => {
     const result = replaySession(readSession(dir));
     expect(result.strategies.map((x) => [x.label, x.ok])).toEqual([["momentum", true], ["audit-heavy", true]]);
   });
+  it("workers that cannot write their capture files fail with the reason in their disconnect line", async () => {
+    const recording = synthetic(5_000, 5, 2);
+    const strategies = ["momentum", "market-maker"].map(exampleSpec);
+    const report = await runLive({
+      recording, strategies, workers: 2, wait: "hybrid", policy: RingPolicy.Lossless, durationMs: 0, ratePerSec: 0,
+      workerScript: distPath("strategyWorker.worker.mjs"), record: true, captureDir: join(root, "no", "such", "dir"),
+    });
+    for (const s of report.strategies) expect(s.liveFault).toMatch(/^disconnect: worker \d exited with code 0: ENOENT: no such file or directory, open '.*no\/such\/dir\/s\d\.i0\.audit'$/);
+  });
 });

@@ -66,7 +66,11 @@ export async function run(argv: string[]): Promise<number> {
   // Workers write the session's audit files into its staging directory as they go.
   const captureDir = values.record !== undefined ? sessionCaptureDir(values.record) : undefined;
   const interrupt = onInterrupt(() => {
-    if (values.record !== undefined) discardSessionStaging(values.record);
+    try {
+      if (values.record !== undefined) discardSessionStaging(values.record);
+    } catch {
+      // quitting at once: what cannot be removed now stays as SESSION.tmp-PID
+    }
   });
   const report = await runLive({
     recording, strategies, workers, wait,
