@@ -9,7 +9,7 @@
  */
 import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
-import { sandboxLimits } from "../sandbox/limits.ts";
+import { MAX_FUEL_PER_EVENT, sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
 import { AdmissionRejected, prepareModule, type PreparedModule } from "../sandbox/preparedModule.ts";
 import { errorLine, firstLine } from "../text/printable.ts";
 import { failedReportChecks, mismatch, type Outcome } from "./expectation.ts";
@@ -41,6 +41,20 @@ const TYPED_METERING_REFUSALS = [
   /^function \d+ needs \d+ locals once metered, over the engine's limit/,
 ];
 
+/**
+ * The environment's sandbox overridden by the case's. A case that sets only
+ * fuelPerCallback keeps the environment's ratio of event to callback budget
+ * (never an event budget below its callback budget), as sandboxLimits scales
+ * a callback budget given alone.
+ */
+function caseSandbox(env: Partial<SandboxLimits>, own: Partial<SandboxLimits>): Partial<SandboxLimits> {
+  const merged = { ...env, ...own };
+  if (own.fuelPerCallback !== undefined && own.fuelPerEvent === undefined && env.fuelPerCallback !== undefined && env.fuelPerEvent !== undefined) {
+    merged.fuelPerEvent = Math.min(Math.ceil((own.fuelPerCallback * env.fuelPerEvent) / env.fuelPerCallback), MAX_FUEL_PER_EVENT);
+  }
+  return merged;
+}
+
 export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
   const violations: Violation[] = [];
   const done = (outcome: Outcome, report?: StrategyReport): CaseResult => {
@@ -58,7 +72,7 @@ export function runCase(c: FuzzCase, env: FuzzEnvironment): CaseResult {
   };
 
   // Corpus headers are ours: a bad override is an authoring error and may throw.
-  const sandbox = sandboxLimits({ ...env.sandbox, ...c.sandbox });
+  const sandbox = sandboxLimits(caseSandbox(env.sandbox, c.sandbox));
   const risk = riskLimits({ ...env.risk, ...c.risk });
 
   let prepared: PreparedModule;

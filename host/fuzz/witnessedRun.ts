@@ -25,7 +25,6 @@ import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import type { BacktestRun } from "../backtest/backtest.ts";
 import { buildRunChain } from "../backtest/runChain.ts";
-import { FuelTrace } from "../engine/fuelTrace.ts";
 import { StrategyRunner, type StrategySpec } from "../engine/strategyRunner.ts";
 import type { Recording } from "../feed/recording.ts";
 import { Callback } from "../sandbox/strategyInstance.ts";
@@ -115,7 +114,6 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
   const witnesses = runners.map((r) => attachWitness(r, recording, cursor, instruments.length));
   const words = recording.events;
   const n = recording.count;
-  const traces = runners.map((r) => (r.fuelTrace = new FuelTrace()));
   for (const r of runners) r.start(n > 0 ? words[EventWord.timeHi] : 0, n > 0 ? words[EventWord.timeLo] : 0);
   for (let e = 0; e < n; e++) {
     const at = e * EVENT_RECORD_WORDS;
@@ -128,7 +126,11 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
       const before = w.marketCallbacks;
       w.subscribed.set(w.nextSubscribed);
       const wanted = (w.subscribed[instrument] & kind) !== 0 ? 1 : 0;
+      const fuelBefore = fuelOf(runners[s]);
       runners[s].onMarket(words, at, e);
+      // The sandbox's own count, the faulting event's included (the runner's fuel trace skips it).
+      const eventFuel = fuelOf(runners[s]) - fuelBefore;
+      if (eventFuel > w.maxEventFuel) w.maxEventFuel = eventFuel;
       // A strategy that is alive after the event must have been handed it
       // exactly once if it subscribed to it, and not at all if it did not.
       if (runners[s].alive && w.marketCallbacks !== before + wanted) {
@@ -141,10 +143,7 @@ export function runWitnessed(recording: Recording, strategies: readonly Strategy
   }
   cursor.marketEvent = -1;
   for (const r of runners) r.stop(n);
-  for (let s = 0; s < runners.length; s++) {
-    witnesses[s].memoryBytes = memoryOf(runners[s]);
-    for (const fuel of traces[s].toArray()) if (fuel > witnesses[s].maxEventFuel) witnesses[s].maxEventFuel = fuel;
-  }
+  for (let s = 0; s < runners.length; s++) witnesses[s].memoryBytes = memoryOf(runners[s]);
   const reports = runners.map((r) => r.report());
   const runAudit = buildRunChain(reports, n);
   return {
@@ -161,6 +160,7 @@ interface RunnerInternals {
   instance?: null | {
     deliver?: (cb: string, eventIndex: number, words: Int32Array, at: number) => boolean;
     memoryBytes?: number;
+    fuelUsed?: number;
   };
 }
 
@@ -269,6 +269,14 @@ function attachWitness(runner: StrategyRunner, recording: Recording, cursor: { m
     };
   }
   return w;
+}
+
+/** Fuel the strategy's sandbox has counted so far (0 before it is instantiated). */
+function fuelOf(runner: StrategyRunner): number {
+  const instance = internals(runner).instance;
+  if (!instance) return 0;
+  if (typeof instance.fuelUsed !== "number") missing("instance.fuelUsed");
+  return instance.fuelUsed;
 }
 
 function memoryOf(runner: StrategyRunner): number {

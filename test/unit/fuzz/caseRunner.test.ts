@@ -148,6 +148,15 @@ describe("runCase", () => {
     expect(runCase(kase(bytes, { sandbox: { fuelPerEvent: 250_000 } }), env).outcome).toMatchObject({ kind: "fault", fault: { kind: "out_of_fuel" } });
   });
 
+  it("a case that raises only its callback budget keeps an event budget above it (the environment's ratio)", () => {
+    // Over 1 M fuel in one market callback: over the environment's 1 M event budget, under the case's 2 M callback budget.
+    const bytes = module({ rf_on_market: "(local $k i32) (loop $l (local.set $k (i32.add (local.get $k) (i32.const 1))) (br_if $l (i32.lt_u (local.get $k) (i32.const 150000))))" });
+    const r = runCase(kase(bytes, { sandbox: { fuelPerCallback: 2_000_000 }, expect: { kind: "healthy" } }), env);
+    expect(r.outcome).toEqual({ kind: "healthy" });
+    expect(r.report!.maxCallbackFuel).toBeGreaterThan(1_000_000);
+    expect(r.violations).toEqual([]);
+  });
+
   it("flags a run that is not repeatable (invariant 7)", () => {
     const a = env.neighbours[0].solo;
     expect(checkSameReport(a, { ...a })).toEqual([]);
