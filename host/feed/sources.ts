@@ -35,10 +35,6 @@ export class MemorySource implements ByteSource {
 }
 
 /**
- * Reads a file with positioned reads. Opening fails with the same one-line
- * wording as host/cli/files.ts (missing, directory, not a file, empty).
- */
-/**
  * Opens an input file without waiting on it: opened plainly, a FIFO blocks
  * until something writes to it, so the caller's check that it is a regular
  * file (fstat) would never run and `backtest --data FIFO` hung. O_NONBLOCK
@@ -48,6 +44,10 @@ export function openInput(path: string): number {
   return openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
 }
 
+/**
+ * Reads a file with positioned reads. Opening fails with the same one-line
+ * wording as host/cli/files.ts (missing, directory, not a file, empty).
+ */
 export class FileSource implements ByteSource {
   private scratch = new Uint8Array(64);
 

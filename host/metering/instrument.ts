@@ -49,6 +49,7 @@ import {
   DEFAULT_METER_OPTIONS, MAX_STACK_BUDGET, METER_ENTRY_EXPORTS, METER_EXPORT, METER_GLOBAL, METER_INIT_EXPORT, MeterFault, type MeterOptions,
 } from "./meterAbi.ts";
 import { MeteringError } from "./meteringError.ts";
+import { errorLine } from "../text/printable.ts";
 import { checkMeteringWork } from "./meteringWork.ts";
 
 export { MeteringError } from "./meteringError.ts";
@@ -87,13 +88,6 @@ function resolveOptions(options: Partial<MeterOptions>): MeterOptions {
   return { stackBudget, maxMemoryPages };
 }
 
-function firstLine(e: unknown): string {
-  // binaryen throws plain objects with a `message` (not Error instances).
-  const message = (e as { message?: unknown } | null)?.message;
-  const text = typeof message === "string" ? message : String(e);
-  return text.split("\n")[0].trim() || "unknown error";
-}
-
 /**
  * Rewrites already-admitted module bytes into the metered module. Same input
  * and options → same output bytes. Throws MeteringError (one-line message)
@@ -114,7 +108,7 @@ export function instrumentModule(bytes: Uint8Array, options: Partial<MeterOption
       if (e instanceof MemoryCapError) throw new MeteringError(e.message);
       // Deeply nested expressions can exhaust the JS stack of the recursive rewrite.
       if (e instanceof RangeError) throw new MeteringError("expressions nested too deeply to meter");
-      throw new MeteringError(`cannot meter module: ${firstLine(e)}`);
+      throw new MeteringError(`cannot meter module: ${errorLine(e)}`);
     }
   });
 }
@@ -129,7 +123,7 @@ function rewriteModule(bytes: Uint8Array, opts: MeterOptions, depthMode: "elide"
   try {
     module = binaryen.readBinaryWithFeatures(withoutCustomSections(bytes), METERED_FEATURES);
   } catch (e) {
-    throw new MeteringError(`cannot read module: ${firstLine(e)}`);
+    throw new MeteringError(`cannot read module: ${errorLine(e)}`);
   }
   try {
     return rewriteLoaded(module, opts, depthMode);

@@ -13,7 +13,7 @@ import { GuestMemory } from "./guestMemory.ts";
 import { buildImports, type FuelMeter, type HostCallBinding } from "./hostCalls.ts";
 import type { HostContext } from "./hostContext.ts";
 import type { SandboxLimits } from "./limits.ts";
-import { errorLine } from "../text/printable.ts";
+import { errorLineAscii } from "../text/printable.ts";
 
 export const Callback = {
   Init: "__rf_init",
@@ -123,7 +123,7 @@ export class StrategyInstance implements FuelMeter {
     try {
       return new StrategyInstance(module, ctx, limits);
     } catch (e) {
-      const detail = e instanceof GuestFault ? e.detail : `instantiation failed: ${errorLine(e, 200)}`;
+      const detail = e instanceof GuestFault ? e.detail : `instantiation failed: ${errorLineAscii(e, 200)}`;
       return { kind: FaultKind.Abi, atEvent: -1, fuelAtFault: 0, callback: "instantiate", message: `${FaultMessage.abi}: ${detail}` };
     }
   }
@@ -294,7 +294,7 @@ export class StrategyInstance implements FuelMeter {
       // Not a guest trap: a host bug surfaced inside a host call. The
       // strategy still only gets a fault; the host loop carries on.
       kind = FaultKind.Trap;
-      detail = `host error during ${cb}: ${errorLine(e, 200)}`;
+      detail = `host error during ${cb}: ${errorLineAscii(e, 200)}`;
     }
     if (kind === FaultKind.OutOfFuel && eventLimited) detail += ` (the event's callbacks together spent its budget of ${this.limits.fuelPerEvent})`;
     this.fault = Object.freeze({
@@ -320,7 +320,7 @@ function meterFn(ex: WebAssembly.Exports, name: string): Function {
 }
 
 function trapDetail(e: unknown): string {
-  const msg = errorLine(e, 200);
+  const msg = errorLineAscii(e, 200);
   for (const [re, text] of TRAP_DETAILS) if (re.test(msg)) return text;
   return "trap";
 }

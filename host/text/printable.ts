@@ -72,9 +72,13 @@ export function quoted(text: string, quote: "'" | '"' = "'", maxChars = Infinity
  * (a stack, a source excerpt).
  */
 export function firstLine(text: string, maxChars = MAX_LINE_CHARS): string {
+  return printable(rawFirstLine(text), maxChars);
+}
+
+function rawFirstLine(text: string): string {
   const start = text.trimStart();
   const end = start.search(/[\r\n]/);
-  return printable((end < 0 ? start : start.slice(0, end)).trimEnd(), maxChars);
+  return (end < 0 ? start : start.slice(0, end)).trimEnd();
 }
 
 /**
@@ -100,6 +104,16 @@ export function foldLines(text: string, maxChars = MAX_LINE_CHARS): string {
  */
 export function errorLine(thrown: unknown, maxChars = MAX_LINE_CHARS): string {
   const line = firstLine(thrownText(thrown), maxChars);
+  return line === "" ? "(no message)" : line;
+}
+
+/**
+ * errorLine by the names rule (printable ASCII only): for text that enters
+ * an audit chain (a fault's message), whose bytes must not depend on the
+ * Unicode tables of the Node that wrote them.
+ */
+export function errorLineAscii(thrown: unknown, maxChars = MAX_LINE_CHARS): string {
+  const line = printableAscii(rawFirstLine(thrownText(thrown)), maxChars);
   return line === "" ? "(no message)" : line;
 }
 

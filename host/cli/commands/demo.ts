@@ -12,7 +12,7 @@ import { exampleStrategyDir, workerScriptPath } from "../builtPaths.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
 import { formatSummary } from "../../backtest/summary.ts";
 import { generateSynthetic } from "../../feed/synthetic.ts";
-import { runLive } from "../../live/liveRun.ts";
+import { defaultWorkerCount, runLive } from "../../live/liveRun.ts";
 import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
 import { intFlag, parseFlags } from "../args.ts";
@@ -51,9 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   const seed = intFlag("demo", "seed", values.seed, DEMO_SEED);
   const events = intFlag("demo", "events", values.events, DEMO_EVENTS, 1);
   const rate = intFlag("demo", "rate", values.rate, DEMO_RATE, 1);
-  // One core for the feed thread, the rest for strategy workers (at most 2):
-  // spinning more threads than cores only adds scheduler delay.
-  const workers = intFlag("demo", "workers", values.workers, Math.max(1, Math.min(2, availableParallelism() - 1)), 1);
+  // As `run` (one core for the feed thread), at most 2 for the demo's three
+  // strategies: spinning more threads than cores only adds scheduler delay.
+  const workers = intFlag("demo", "workers", values.workers, Math.min(2, defaultWorkerCount(3, availableParallelism())), 1);
   const dir = exampleStrategyDir();
   const modules = readdirSync(dir).filter((f) => f.endsWith(".wasm")).sort();
   if (modules.length === 0) throw new InputError(`no example strategies in ${dir}: run 'npm run build' first`);

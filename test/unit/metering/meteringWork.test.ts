@@ -90,12 +90,10 @@ describe("the metering budget", () => {
     expect(verifyModule(over).admitted).toBe(true);
     expect(meteringWork(over)).toBeGreaterThan(MAX_METERING_WORK);
     const read = vi.spyOn(binaryen, "readBinaryWithFeatures");
-    const started = performance.now();
     expect(() => instrumentModule(over)).toThrow(MeteringError);
     expect(() => instrumentModule(over)).toThrow(REFUSAL);
+    // Refused from the bytes: binaryen never read it (reading and rewriting it takes over a second).
     expect(read).not.toHaveBeenCalled();
-    // ~30 ms each here; reading and rewriting this module takes over a second
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("meters the module just under it, which computes what the plain module does and runs out of fuel where it should", () => {
