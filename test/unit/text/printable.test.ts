@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  errorLineAscii,
   errorLine, firstLine, foldLines, MAX_LINE_CHARS, printable, printableAscii, printableJson, quoted,
 } from "../../../host/text/printable.ts";
 import { testSeed } from "../../support/seed.ts";
@@ -128,6 +129,15 @@ describe("foldLines", () => {
 
   it("caps the folded line", () => {
     expect(foldLines("word\n".repeat(1000), 40)).toBe(`${"word ".repeat(7)}wo...`);
+  });
+});
+
+describe("errorLineAscii", () => {
+  it("is errorLine by the names rule: first line, everything outside printable ASCII escaped, capped", () => {
+    expect(errorLineAscii(new Error("caf\u00e9 \u202e\x1b[2J\nstack"))).toBe("caf\\xe9 \\u202e\\x1b[2J");
+    expect(errorLineAscii({ message: "  plain  \n more" })).toBe("plain");
+    expect(errorLineAscii(new Error(""))).toBe("(no message)");
+    expect(errorLineAscii(new Error("x".repeat(500)), 20)).toBe(`${"x".repeat(17)}...`);
   });
 });
 
