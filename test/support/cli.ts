@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, type ChildProcess, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { repoRoot } from "./dist.ts";
 
@@ -22,4 +22,27 @@ export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number;
 /** True when stderr carries a JS stack frame (never allowed for bad input). */
 export function hasStackTrace(stderr: string): boolean {
   return /^\s+at .+\(.+:\d+:\d+\)$/m.test(stderr) || /^\s+at .+:\d+:\d+$/m.test(stderr);
+}
+
+/**
+ * Starts `ringfence ARGS` and calls `act(child)` once, when its stderr first
+ * contains `marker` (for `run`, "ringfence run": the live view's first line,
+ * so the feed is running). Resolves when the process closes.
+ */
+export function runCliActing(args: string[], marker: string, act: (child: ChildProcess) => void): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(repoRoot, "bin", "ringfence.mjs"), ...args], { cwd: repoRoot });
+    let stdout = "";
+    let stderr = "";
+    let acted = false;
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString("utf8");
+      if (!acted && stderr.includes(marker)) {
+        acted = true;
+        act(child);
+      }
+    });
+    child.on("close", (code, sig) => resolve({ code: code ?? (sig ? -2 : -1), stdout, stderr }));
+  });
 }

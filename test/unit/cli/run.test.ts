@@ -1,13 +1,12 @@
 // `ringfence run` restart flags as a user types them: every bad value is one
 // clear line with exit 2 (checked before any module is loaded), and a run
 // with --restart fresh reports restarts per strategy in --json.
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasStackTrace, runCli, type CliResult } from "../../support/cli.ts";
-import { distPath, repoRoot } from "../../support/dist.ts";
+import { hasStackTrace, runCli, runCliActing } from "../../support/cli.ts";
+import { distPath } from "../../support/dist.ts";
 
 function expectUsage(args: string[], pattern: RegExp): void {
   // The module path does not exist: flag errors must come first.
@@ -65,22 +64,10 @@ describe("ringfence run --record", () => {
     const parent = join(dir, "vanishes");
     mkdirSync(parent);
     // Long enough to swap the directory for a file mid-run: the first view line comes after ~1 s of a 3 s run.
-    const r = await new Promise<CliResult>((resolve) => {
-      const child = spawn(process.execPath, [join(repoRoot, "bin", "ringfence.mjs"), "run", "--strategy", distPath("strategies/momentum.wasm"),
-        "--events", "1000000", "--rate", "20000", "--duration", "3", "--record", join(parent, "sess")], { cwd: repoRoot });
-      let stdout = "";
-      let stderr = "";
-      let swapped = false;
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString("utf8");
-        if (!swapped && stderr.includes("ringfence run")) {
-          swapped = true;
-          rmSync(parent, { recursive: true, force: true });
-          writeFileSync(parent, "now a file");
-        }
-      });
-      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    const r = await runCliActing(["run", "--strategy", distPath("strategies/momentum.wasm"),
+      "--events", "1000000", "--rate", "20000", "--duration", "3", "--record", join(parent, "sess")], "ringfence run", () => {
+      rmSync(parent, { recursive: true, force: true });
+      writeFileSync(parent, "now a file");
     });
     expect(r.stderr).toContain("ringfence run");
     expect(r.code, r.stderr).toBe(1);

@@ -3,34 +3,19 @@
 // results, writes a complete session marked with the signal and exits
 // 128+signal — never a lost session; a session path written with a
 // trailing slash is the same session, not a failure after the whole run.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasStackTrace, runCli, type CliResult } from "../../support/cli.ts";
-import { distPath, repoRoot } from "../../support/dist.ts";
+import { hasStackTrace, runCli, runCliActing, type CliResult } from "../../support/cli.ts";
+import { distPath } from "../../support/dist.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rf-cli-run-session-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `ringfence run ARGS` and sends `signal` once the live view has drawn its first line (the feed is running). */
 function runAndSignal(args: string[], signal: NodeJS.Signals): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "ringfence.mjs"), "run", ...args], { cwd: repoRoot });
-    let stdout = "";
-    let stderr = "";
-    let sent = false;
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString("utf8");
-      if (!sent && stderr.includes("ringfence run")) {
-        sent = true;
-        child.kill(signal);
-      }
-    });
-    child.on("close", (code, sig) => resolve({ code: code ?? (sig ? -2 : -1), stdout, stderr }));
-  });
+  return runCliActing(["run", ...args], "ringfence run", (child) => child.kill(signal));
 }
 
 describe("ringfence run --record, interrupted", () => {

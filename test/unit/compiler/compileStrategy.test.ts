@@ -2,7 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CompileError, compileStrategy, compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
+import { compileStrategy, compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
+import { compileError } from "./compileErrorOf.ts";
 import { MAX_SOURCE_BYTES } from "../../../host/compiler/sourceReader.ts";
 import { repoRoot } from "../../support/dist.ts";
 
@@ -18,15 +19,6 @@ function strategyDir(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-async function compileError(p: Promise<unknown>): Promise<CompileError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CompileError);
-    return e as CompileError;
-  }
-  throw new Error("expected a CompileError");
-}
 
 const MINIMAL = 'import { log } from "ringfence";\nexport * from "ringfence/exports";\nexport function rf_start(): void { log("hi"); }\n';
 

@@ -6,20 +6,12 @@
  * compile unaffected.
  */
 import { describe, expect, it } from "vitest";
-import { CompileError, compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
+import { compileStrategySource } from "../../../host/compiler/compileStrategy.ts";
+import { compileError } from "./compileErrorOf.ts";
 
 const HEADER = 'export * from "ringfence/exports";\nlet g: i32 = 0;\n';
 const MINIMAL = 'import { log } from "ringfence";\nexport * from "ringfence/exports";\nexport function rf_start(): void { log("hi"); }\n';
 
-async function compileError(p: Promise<unknown>): Promise<CompileError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CompileError);
-    return e as CompileError;
-  }
-  throw new Error("expected a CompileError");
-}
 
 /** f_depth inlines f_(depth-1) twice: 2^depth copies of f0, built by asc and Binaryen in memory. */
 function inlineChain(depth: number): string {
