@@ -111,9 +111,13 @@ export function runInWorker(bytes: Uint8Array, calls: readonly ScenarioCall[]): 
     ${RUNNER_SOURCE}
     parentPort.postMessage(runScenario(workerData.bytes, workerData.calls));
   `;
+  return firstReply<CallOutcome[]>(new Worker(code, { eval: true, workerData: { bytes, calls } }));
+}
+
+/** The worker's first message (then it is terminated); rejects if it errors or exits first with a non-zero code. */
+export function firstReply<T>(worker: Worker): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: { bytes, calls } });
-    worker.once("message", (m: CallOutcome[]) => {
+    worker.once("message", (m: T) => {
       resolve(m);
       void worker.terminate();
     });

@@ -19,24 +19,14 @@ import { MAX_METERING_WORK, meteringWork } from "../../../host/metering/metering
 import { assemble, body, FIXTURE_EVENT_BUFFER_ADDR, s32, Section, strategyBytes, strategySections, Type, vec } from "../../fixtures/wat.ts";
 import { distPath } from "../../support/dist.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
-import { fn, global, type WasmExports } from "./meterHarness.ts";
+import { firstReply, fn, global, type WasmExports } from "./meterHarness.ts";
 import { meteringVerdict, type MeteringVerdict } from "./meteringVerdict.ts";
 import { largestCountWithin, workloadModule } from "./workloadModule.ts";
 
 const REFUSAL = /^too much code to meter: \d+ work units, over the limit of \d+ \([^\n]*\)$/;
 
 function verdictsInWorker(modules: Uint8Array[]): Promise<MeteringVerdict[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(distPath("test/meteringVerdict.worker.mjs"), { workerData: { modules } });
-    worker.once("message", (m: MeteringVerdict[]) => {
-      resolve(m);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`worker exited with code ${code}`));
-    });
-  });
+  return firstReply<MeteringVerdict[]>(new Worker(distPath("test/meteringVerdict.worker.mjs"), { workerData: { modules } }));
 }
 
 /** `run(arg)` with `fuel`: the result, or the fault a sandbox would read back. */
