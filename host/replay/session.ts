@@ -18,6 +18,9 @@
  *   SESSION/host.audit            the host's chain: orders as they reached the host,
  *                                 kill switches, faults, cancel-on-disconnect, restarts
  *
+ *   SESSION/SHA256SUMS            the SHA-256 of every other file (sessionSeal.ts); its
+ *                                 own SHA-256 is the session's digest
+ *
  * Only instances that stopped cleanly have audit and fuel files. Version 1
  * (one instance per worker, no host chain) is still read.
  *
@@ -37,6 +40,7 @@ import type { RestartPolicy } from "../live/restartPolicy.ts";
 import { InputError } from "../cli/errors.ts";
 import { riskLimits, type RiskLimits } from "../risk/riskLimits.ts";
 import { sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
+import { checkSessionSeal, sealSession } from "./sessionSeal.ts";
 
 export const SESSION_FORMAT = "ringfence-session";
 /** 2: worker instances (restarts) and the host chain. */
@@ -81,6 +85,8 @@ export interface Session {
   readonly captures: ReadonlyMap<string, StrategyCapture>;
   /** The host chain's file bytes (null in version 1 sessions). */
   readonly hostAudit: Uint8Array | null;
+  /** SHA-256 of its SHA256SUMS (sessionSeal.ts); null for a session written before seals. */
+  readonly digest: string | null;
 }
 
 export function captureKey(strategy: number, instance: number): string {
@@ -95,7 +101,7 @@ export function captureFile(strategy: number, instance: number, ext: "audit" | "
 export function writeSession(
   dir: string,
   o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
-): void {
+): string {
   const target = resolve(dir);
   const tmp = stagingDir(dir);
   try {
@@ -106,7 +112,9 @@ export function writeSession(
     writeSessionFiles(tmp, o);
     // What is left there is what a worker that died had half written.
     rmSync(join(tmp, CAPTURES), { recursive: true, force: true });
+    const digest = sealSession(tmp);
     renameSync(tmp, target);
+    return digest;
   } catch (e) {
     // A failed write leaves nothing behind under either name (if it can
     // still remove it: the error to report is the write's).
@@ -309,6 +317,8 @@ export function readSession(dir: string): Session {
     throw new InputError(`session '${dir}' does not exist`);
   }
   if (!st.isDirectory()) throw new InputError(`session '${dir}' is not a directory (a session is the folder 'run --record' wrote)`);
+  // Before anything is read: every file is the one the run wrote (sessionSeal.ts).
+  const digest = checkSessionSeal(dir);
   // Stat before reading: a FIFO blocks its reader forever and /dev/zero
   // never ends, so only a regular file is read.
   const regularFile = (rel: string): void => {
@@ -415,5 +425,5 @@ export function readSession(dir: string): Session {
     });
   }
   const hostAudit = v1 ? null : new Uint8Array(file("host.audit"));
-  return { meta: { ...meta, instances }, feed, modules, captures, hostAudit };
+  return { meta: { ...meta, instances }, feed, modules, captures, hostAudit, digest };
 }

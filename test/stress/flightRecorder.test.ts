@@ -17,6 +17,7 @@ import { AUDIT_BLOCK_ENTRIES } from "../../host/audit/auditFormat.ts";
 import { distPath } from "../support/dist.ts";
 import { runCli } from "../support/cli.ts";
 import { prng, randInt, testSeed } from "../support/seed.ts";
+import { reseal } from "../support/session.ts";
 
 async function record(wait: WaitMode, policy: RingPolicy, ratePerSec: number, dir: string, ringCapacity = 4096) {
   const recording = synthetic(40_000, 21, 2);
@@ -78,6 +79,7 @@ describe("flight recorder and replay", () => {
     const meta = JSON.parse(readFileSync(metaPath, "utf8"));
     meta.strategies[1].params = { qty_lots: 7 };
     writeFileSync(metaPath, JSON.stringify(meta));
+    reseal(dir);
     const result = replaySession(readSession(dir));
     expect(result.ok).toBe(false);
     const bad = result.strategies[1];
@@ -98,7 +100,9 @@ describe("flight recorder and replay", () => {
     meta.workers = meta.instances.map((x: { worker: number; ranges: number[]; kills: number[]; stopAt: number }) => ({ worker: x.worker, ranges: x.ranges, kills: x.kills, stopAt: x.stopAt }));
     delete meta.instances;
     writeFileSync(join(dir, "session.json"), JSON.stringify(meta));
+    // Version 1 sessions were written before seals and the host chain.
     rmSync(join(dir, "host.audit"));
+    rmSync(join(dir, "SHA256SUMS"));
     const session = readSession(dir);
     expect(session.hostAudit).toBeNull();
     const result = replaySession(session);
@@ -113,6 +117,7 @@ describe("flight recorder and replay", () => {
     const meta = JSON.parse(readFileSync(join(dir, "session.json"), "utf8"));
     meta.instances[1] = { ...meta.instances[0] };
     writeFileSync(join(dir, "session.json"), JSON.stringify(meta));
+    reseal(dir);
     const r = runCli(["replay", dir]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^ringfence: session '.*bad-instance': instance 1 in session.json is malformed: worker 0 instance 0 appears twice$/);
@@ -124,6 +129,7 @@ describe("flight recorder and replay", () => {
     const meta = JSON.parse(readFileSync(join(dir, "session.json"), "utf8"));
     const path = join(dir, "modules", `${meta.strategies[0].codeId}.wasm`);
     writeFileSync(path, readFileSync(distPath("strategies/momentum.wasm")));
+    reseal(dir);
     const r = runCli(["replay", dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/does not hash to its code id/);
@@ -209,6 +215,7 @@ describe("flight recorder and replay", () => {
       restarted.ranges[0] += 100;
       restarted.ranges[1] -= 100;
       writeFileSync(join(moved, "session.json"), JSON.stringify(meta));
+      reseal(moved);
       const result = replaySession(readSession(moved));
       expect(result.ok).toBe(false);
       const mm = result.strategies[0];
@@ -224,6 +231,7 @@ describe("flight recorder and replay", () => {
       const meta2 = JSON.parse(readFileSync(join(param, "session.json"), "utf8"));
       meta2.strategies[0].params = { qty_lots: 3 };
       writeFileSync(join(param, "session.json"), JSON.stringify(meta2));
+      reseal(param);
       const result2 = replaySession(readSession(param));
       const mm2 = result2.strategies[0];
       expect(mm2.ok).toBe(false);
@@ -243,6 +251,7 @@ describe("flight recorder and replay", () => {
       const bytes = readFileSync(path);
       bytes[randInt(prng(seed + 1), 0, bytes.length - 1)] ^= 0x40;
       writeFileSync(path, bytes);
+      reseal(broken);
       const r = runCli(["replay", broken]);
       expect(r.code).toBe(1);
       expect(r.stderr.trim()).toMatch(/^ringfence: session '.*restart-broken-audit': strategies\/0\.restart1\.audit: audit chain '.*' broken at .+$/);

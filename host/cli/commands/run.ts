@@ -89,20 +89,23 @@ export async function run(argv: string[]): Promise<number> {
   const stoppedBy = interrupt.received();
   const { capture, ...printable } = report;
   let recordFailure: CliError | null = null;
+  // The recorded session and its digest (sessionSeal.ts): the anchor to keep.
+  let session: { dir: string; digest: string } | undefined;
   if (values.record !== undefined && !capture) discardSessionStaging(values.record);
   if (values.record !== undefined && capture) {
     try {
-      writeSession(values.record, {
+      const digest = writeSession(values.record, {
         recording, strategies, capture,
         config: { wait, workers, policy: values.lossless ? "lossless" : "live", ratePerSec: rate, restart, ...(stoppedBy ? { interrupted: stoppedBy } : {}) },
       });
-      process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies (replay with 'ringfence replay ${values.record}')\n`);
+      session = { dir: values.record, digest };
+      process.stderr.write(`recorded session ${values.record}: ${capture.published} events, ${strategies.length} strategies, digest sha256:${digest} (replay with 'ringfence replay ${values.record} --expect-digest ${digest}')\n`);
     } catch (e) {
       // Reported after the run's results, which are still printed.
       recordFailure = e instanceof CliError ? e : new InputError(`run: the run finished but session '${values.record}' could not be written: ${writeFailure(e)}`);
     }
   }
-  if (values.json) process.stdout.write(JSON.stringify(printable) + "\n");
+  if (values.json) process.stdout.write(JSON.stringify(session ? { ...printable, session } : printable) + "\n");
   else {
     const t = report.telemetry;
     const restartGaps = t.restartGapRecords > 0 ? `; missed while restarting ${t.restartGapRecords}` : "";

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStackTrace, runCli } from "../../support/cli.ts";
 import { distPath } from "../../support/dist.ts";
+import { reseal } from "../../support/session.ts";
 
 const root = mkdtempSync(join(tmpdir(), "rf-replay-files-"));
 const base = join(root, "base");
@@ -64,6 +65,7 @@ describe("replay on a capture file over 2 GiB", () => {
       ftruncateSync(fd, 2_200_000_000);
       closeSync(fd);
     });
+    reseal(dir);
     const r = runCli(["replay", dir], { timeoutMs: 20_000 });
     expect(r.code).toBe(1);
     expect(hasStackTrace(r.stderr)).toBe(false);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hasStackTrace, runCli, type CliResult } from "../../support/cli.ts";
 import { distPath } from "../../support/dist.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
+import { reseal } from "../../support/session.ts";
 
 /** session.json as a test edits it. */
 type Meta = Record<string, any>;
@@ -25,7 +26,7 @@ const root = mkdtempSync(join(tmpdir(), "rf-replay-validate-"));
 const base = join(root, "base");
 let copies = 0;
 
-/** A copy of the base session with session.json edited by `edit`. */
+/** A copy of the base session with session.json edited by `edit` and the seal rewritten to match (sessionSeal.test.ts covers the seal). */
 function tampered(edit: (m: Meta) => void): string {
   const dir = join(root, `s${++copies}`);
   cpSync(base, dir, { recursive: true });
@@ -33,6 +34,7 @@ function tampered(edit: (m: Meta) => void): string {
   const meta = JSON.parse(readFileSync(path, "utf8"));
   edit(meta);
   writeFileSync(path, JSON.stringify(meta));
+  reseal(dir);
   return dir;
 }
 
@@ -181,7 +183,9 @@ describe("replay refuses a malformed session.json", () => {
       delete m.instances;
       edit(m);
     });
+    // Version 1 sessions were written before seals and the host chain.
     rmSync(join(dir, "host.audit"));
+    rmSync(join(dir, "SHA256SUMS"));
     expectRefused(replay(dir), pattern);
   });
 });
@@ -196,6 +200,7 @@ describe("replay refuses a strategy capture whose audit file does not verify", (
     const at = randInt(rand, 0, bytes.length - 1);
     bytes[at] ^= 1 << randInt(rand, 0, 7);
     writeFileSync(audit(dir), bytes);
+    reseal(dir);
     expectRefused(replay(dir), broken);
   });
 
@@ -203,6 +208,7 @@ describe("replay refuses a strategy capture whose audit file does not verify", (
     const dir = tampered(() => {});
     const bytes = readFileSync(audit(dir));
     writeFileSync(audit(dir), bytes.subarray(0, randInt(rand, 0, bytes.length - 1)));
+    reseal(dir);
     expectRefused(replay(dir), broken);
   });
 });
