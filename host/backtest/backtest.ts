@@ -10,11 +10,14 @@ import { AUDIT_BLOCK_ENTRIES } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { buildRunChain } from "./runChain.ts";
 import type { Recording } from "../feed/recording.ts";
+import { RECORDS_PER_BLOCK_MAX } from "../feed/recordingFormat.ts";
+import { RecordingReader } from "../feed/recordingReader.ts";
 import { SeriesRecorder } from "../engine/seriesRecorder.ts";
 import { StrategyRunner, type LogSink, type StrategyReport, type StrategySpec } from "../engine/strategyRunner.ts";
 
 export interface BacktestOptions {
-  readonly recording: Recording;
+  /** The events: a recording in memory, or a reader streamed block by block (memory flat in the recording's length). */
+  readonly recording: Recording | RecordingReader;
   readonly strategies: readonly StrategySpec[];
   readonly logSink?: LogSink;
   /** Collect chart series (for --html reports): about this many points per strategy. */
@@ -43,25 +46,36 @@ export interface BacktestRun {
 const discardLogs: LogSink = () => {};
 
 export function runBacktest(o: BacktestOptions): BacktestRun {
-  const { recording } = o;
-  const instruments = recording.header.instruments;
+  const src = o.recording;
+  const instruments = src.header.instruments;
   const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`, AUDIT_BLOCK_ENTRIES, o.keepAudit === true));
   const runners = o.strategies.map(
     (s, i) => new StrategyRunner(s, instruments, logs[i], null, i, o.logSink ?? discardLogs),
   );
-  const words = recording.events;
-  const n = recording.count;
+  const blocks = src instanceof RecordingReader ? streamed(src) : inMemory(src);
   if (o.seriesPoints) {
-    const every = Math.max(1, Math.floor(n / o.seriesPoints));
+    const every = Math.max(1, Math.floor(Math.max(0, blocks.expected) / o.seriesPoints));
     for (const r of runners) r.seriesRecorder = new SeriesRecorder(every);
   }
-  for (const r of runners) r.start(n > 0 ? words[EventWord.timeHi] : 0, n > 0 ? words[EventWord.timeLo] : 0);
-  for (let e = 0; e < n; e++) {
-    const at = e * EVENT_RECORD_WORDS;
-    const kind = words[at + EventWord.kind];
-    if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-    for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, e);
+  let n = 0;
+  let started = false;
+  for (let count; (count = blocks.next()) > 0;) {
+    const words = blocks.words;
+    if (!started) {
+      started = true;
+      for (const r of runners) r.start(words[EventWord.timeHi], words[EventWord.timeLo]);
+    }
+    for (let i = 0; i < count; i++) {
+      const at = i * EVENT_RECORD_WORDS;
+      const kind = words[at + EventWord.kind];
+      if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
+      for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, n + i);
+    }
+    n += count;
+    // The next block is read over these words: the venues copy what they still read.
+    for (const r of runners) r.keepEvents();
   }
+  if (!started) for (const r of runners) r.start(0, 0);
   for (const r of runners) r.stop(n);
   const strategies = runners.map((r) => r.report());
   const runAudit = buildRunChain(strategies, n);
@@ -69,4 +83,34 @@ export function runBacktest(o: BacktestOptions): BacktestRun {
     report: { events: n, auditHash: runAudit.headHex, strategies },
     auditLogs: [runAudit, ...logs],
   };
+}
+
+/** The events a backtest goes through, one block at a time in `words` (from record 0). */
+interface EventBlocks {
+  /** How many events there should be in all (a hint, -1 if unknown). */
+  readonly expected: number;
+  readonly words: Int32Array;
+  /** Makes the next block current; its record count, 0 at the end. */
+  next(): number;
+}
+
+function inMemory(recording: Recording): EventBlocks {
+  let given = false;
+  return {
+    expected: recording.count,
+    words: recording.events,
+    next: () => (given ? 0 : ((given = true), recording.count)),
+  };
+}
+
+/**
+ * A recording read block by block into one buffer (a file block holds at
+ * most RECORDS_PER_BLOCK_MAX records): memory stays flat however long the
+ * recording, and every block is checked (its CRC, its events) before a
+ * strategy sees it. A problem found further on — a damaged block, a trailer
+ * that does not add up — ends the backtest with the reader's one line.
+ */
+function streamed(reader: RecordingReader): EventBlocks {
+  const words = new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS);
+  return { expected: reader.claimedEvents(), words, next: () => reader.readBlock(words, 0) };
 }

@@ -133,6 +133,22 @@ export class RecordingReader {
     return this.blockIndex;
   }
 
+  /**
+   * The event count the trailer claims, read ahead from the end of the file
+   * (-1 when the end is not a trailer whose checksum holds). Only a hint —
+   * for sizing, such as a report's sampling interval: the count itself is
+   * checked when readBlock reaches the trailer.
+   */
+  claimedEvents(): number {
+    const size = this.src.size;
+    if (size - this.dataStart < TRAILER_BYTES) return -1;
+    const t = this.src.read(size - TRAILER_BYTES, TRAILER_BYTES).slice();
+    const tw = new Int32Array(t.buffer);
+    if (tw[TrailerOffset.tag >> 2] >>> 0 !== TRAILER_TAG || crc32(t.subarray(0, TRAILER_CRC_BYTES)) !== tw[TrailerOffset.crc32 >> 2] >>> 0) return -1;
+    const events = joinI64(tw[TrailerOffset.events >> 2], tw[(TrailerOffset.events >> 2) + 1]);
+    return Number.isSafeInteger(events) && events >= 0 && events <= this.maxEvents() ? events : -1;
+  }
+
   /** The trailer's events sha256 (hex), once `done`. */
   get eventsSha256(): string {
     return this.digest;

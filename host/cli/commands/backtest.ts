@@ -6,6 +6,7 @@ import { formatSummary } from "../../backtest/summary.ts";
 import { TempFileSink } from "../../feed/sinks.ts";
 import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
+import { RecordingReader } from "../../feed/recordingReader.ts";
 import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
@@ -35,25 +36,36 @@ export async function run(argv: string[]): Promise<number> {
   const params = parseParams("backtest", values.param ?? []);
   const risk = parseRisk("backtest", values.risk ?? []);
   const sandbox = parseSandbox("backtest", values);
-  const recording = readRecordingFile(values.data);
-  const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
   const workers = values.workers === undefined ? 0 : intFlag("backtest", "workers", values.workers, 0, 1);
   if (workers > 64) throw new UsageError("backtest: --workers must be ≤ 64");
   if (workers > 0 && (values.audit || values.logs || values.html !== undefined)) throw new UsageError("backtest: --audit, --logs and --html need the in-process backtest (omit --workers)");
   if (workers > 0) {
+    // The lossless ring is fed from memory: the recording is read whole.
+    const recording = readRecordingFile(values.data);
+    const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
     const report = await runWorkerBacktest({ recording, strategies, workers, workerScript: workerScriptPath() });
     process.stdout.write(values.json ? JSON.stringify(report) + "\n" : formatSummary(report) + "\n");
     return 0;
   }
   const html = values.html;
-  const { report, auditLogs } = runBacktest({
-    recording,
-    strategies,
-    keepAudit: values.audit !== undefined,
-    logSink: values.logs ? stderrLogSink : undefined,
-    // Chart series only when a page will show them: the plain run stays as it was.
-    ...(html !== undefined ? { seriesPoints: HTML_SERIES_POINTS } : {}),
-  });
+  // In process, the recording is streamed a block at a time: its header is
+  // checked here, before any module is loaded, and the rest as it is read.
+  const recording = RecordingReader.openFile(values.data);
+  let run;
+  try {
+    const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
+    run = runBacktest({
+      recording,
+      strategies,
+      keepAudit: values.audit !== undefined,
+      logSink: values.logs ? stderrLogSink : undefined,
+      // Chart series only when a page will show them: the plain run stays as it was.
+      ...(html !== undefined ? { seriesPoints: HTML_SERIES_POINTS } : {}),
+    });
+  } finally {
+    recording.close();
+  }
+  const { report, auditLogs } = run;
   // Streamed through a temp file and renamed: a failed write (a full disk)
   // never leaves a short file under the name, and the report still prints
   // before the error ends the command.
