@@ -7,7 +7,7 @@
 import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
 import { RecordingError } from "./recordingError.ts";
 import { RecordingReader } from "./recordingReader.ts";
-import { recordingByteLength } from "./recordingFormat.ts";
+import { RECORDS_PER_BLOCK_MAX, recordingByteLength } from "./recordingFormat.ts";
 import { encodeHeader, type RecordingHeader, type RecordingHeaderFields } from "./recordingHeader.ts";
 import { RecordingWriter, type RecordingSummary } from "./recordingWriter.ts";
 import { MemorySink } from "./sinks.ts";
@@ -55,6 +55,18 @@ export function readRecordingFile(path: string): Recording {
   const reader = RecordingReader.openFile(path);
   try {
     return readAll(reader);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Reads a recording file through, checking all of it in constant memory (one block at a time); returns its header. */
+export function checkRecordingFile(path: string): RecordingHeader {
+  const reader = RecordingReader.openFile(path);
+  try {
+    const block = new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS);
+    while (reader.readBlock(block, 0) > 0);
+    return { ...reader.header, events: reader.events };
   } finally {
     reader.close();
   }

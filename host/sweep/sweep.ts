@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
+import { RecordingError } from "../feed/recordingError.ts";
 import { maxDrawdown } from "../report/seriesMath.ts";
 import type { RiskLimits } from "../risk/riskLimits.ts";
 import type { StrategyReport } from "../engine/strategyRunner.ts";
@@ -64,6 +65,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     const results = await Promise.all(points.map(async (params, point) => {
       const task: SweepTask = { point, dataPath: o.dataPath, label: o.label, module: o.module, params, risk: o.risk, sandbox: o.sandbox, seriesPoints: SERIES_POINTS };
       const r = (await pool.run(task)) as SweepTaskResult;
+      if ("recordingError" in r) throw new RecordingError(r.recordingError);
       events = r.events;
       o.onProgress?.(++done, points.length);
       return r;

@@ -14,8 +14,7 @@ export interface SweepTask {
   readonly seriesPoints: number;
 }
 
-export interface SweepTaskResult {
-  readonly point: number;
-  readonly events: number;
-  readonly report: StrategyReport;
-}
+export type SweepTaskResult =
+  | { readonly point: number; readonly events: number; readonly report: StrategyReport }
+  /** The recording failed its checks in the worker (it changed after the sweep checked it): the reader's one line. */
+  | { readonly point: number; readonly recordingError: string };

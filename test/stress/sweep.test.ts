@@ -1,11 +1,11 @@
 // Sweeps on the piscina pool: every grid point's result equals a single
 // backtest of that point, and the ranking is total and deterministic.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runBacktest } from "../../host/backtest/backtest.ts";
-import { readRecordingFile } from "../../host/feed/recording.ts";
+import { RecordingError, readRecordingFile } from "../../host/feed/recording.ts";
 import { riskLimits } from "../../host/risk/riskLimits.ts";
 import { sandboxLimits } from "../../host/sandbox/limits.ts";
 import { prepareModule } from "../../host/sandbox/preparedModule.ts";
@@ -57,5 +57,23 @@ describe("sweep", () => {
     const bad = runCli(["sweep", "--strategy", distPath("strategies/momentum.wasm"), "--data", data, "--param", "x=1.5"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--param expects name=v1,v2/);
+  });
+
+  it("a recording damaged after the sweep checked it is the reader's one line (a RecordingError), not a worker crash", async () => {
+    // Each point streams the file in its worker: damage it past the header, as if it changed after the CLI's check.
+    const bytes = readFileSync(data);
+    const damaged = join(data, "..", "damaged.rfr");
+    bytes[bytes.length - 1000] ^= 0x04;
+    writeFileSync(damaged, bytes);
+    const module = new Uint8Array(readFileSync(distPath("strategies/momentum.wasm")));
+    const run = runSweep({
+      dataPath: damaged, label: "momentum", module, grid: parseGrid(["fast_period=4,8"]), risk: riskLimits(), sandbox: sandboxLimits(),
+      workerScript: distPath("sweep.worker.mjs"), threads: 2,
+    });
+    await expect(run).rejects.toBeInstanceOf(RecordingError);
+    await expect(run).rejects.toThrow(/damaged\.rfr: block \d+ at byte \d+ fails its checksum/);
+    const cli = runCli(["sweep", "--strategy", distPath("strategies/momentum.wasm"), "--data", damaged, "--param", "fast_period=4,8"]);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr.trim()).toMatch(/^ringfence: .*damaged\.rfr: block \d+ at byte \d+ fails its checksum/);
   });
 });

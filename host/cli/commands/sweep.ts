@@ -8,7 +8,7 @@ import { buildRunChain } from "../../backtest/runChain.ts";
 import type { InstrumentSpec } from "../../feed/instrument.ts";
 import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { formatFixed } from "../../backtest/summary.ts";
-import { readRecordingFile } from "../../feed/recording.ts";
+import { checkRecordingFile } from "../../feed/recording.ts";
 import { parseGrid } from "../../sweep/grid.ts";
 import { runSweep, type SweepResult } from "../../sweep/sweep.ts";
 import { intFlag, parseFlags } from "../args.ts";
@@ -42,7 +42,9 @@ export async function run(argv: string[]): Promise<number> {
   const risk = parseRisk("sweep", values.risk ?? []);
   const sandbox = parseSandbox("sweep", values);
   refuseOverwrites("sweep", [["--html", values.html]], [["--data recording", values.data], ["--strategy module", values.strategy]]);
-  const recording = readRecordingFile(values.data); // fail fast, with the reader's one-line message, before starting the pool
+  // Fail fast, with the reader's one-line message, before starting the pool
+  // (read through in constant memory: the workers stream it again per point).
+  const recording = checkRecordingFile(values.data);
   const spec = loadStrategy(values.strategy, new Map(), risk, sandbox);
   const total = grid.reduce((n, a) => n * a.values.length, 1);
   const progress = values.json ? undefined : progressBar(total);
@@ -51,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
     workerScript: findBuilt("sweep.worker.mjs", "the sweep worker"), threads, onProgress: progress,
     keepTop: values.html !== undefined ? HTML_TOP_POINTS : undefined,
   });
-  if (values.html !== undefined) writeSweepHtml(values.html, values.data, basename(values.strategy), result, recording.header.instruments);
+  if (values.html !== undefined) writeSweepHtml(values.html, values.data, basename(values.strategy), result, recording.instruments);
   const { top: _top, ...printable } = result;
   process.stdout.write(values.json ? JSON.stringify(printable) + "\n" : formatSweep(result) + "\n");
   return 0;
