@@ -11,7 +11,7 @@ type CommandModule = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: string }> = {
   demo: { load: () => import("./commands/demo.ts"), summary: "run the embedded demo (synthetic feed, example strategies)" },
-  build: { load: () => import("./commands/build.ts"), summary: "build <strategy.ts> [-o out.wasm] [--timeout S]: compile an AssemblyScript strategy" },
+  build: { load: () => import("./commands/build.ts"), summary: "build <strategy.ts> [-o out.wasm] [--timeout S] [--max-heap MiB]: compile an AssemblyScript strategy" },
   verify: { load: () => import("./commands/verify.ts"), summary: "verify <module.wasm> [--json]: admission check" },
   instrument: { load: () => import("./commands/instrument.ts"), summary: "instrument <in.wasm> -o <out.wasm>: write the metered module" },
   record: { load: () => import("./commands/record.ts"), summary: "record synthetic --seed N --events N [--instruments K] -o FILE | record csv FILE.csv --format trades|quotes [...] -o FILE" },

@@ -1,5 +1,6 @@
 import { EVENT_RECORD_WORDS, copyRecord } from "../abi/eventRecord.ts";
-import { hi32, lo32 } from "../abi/int64.ts";
+import { hi32, joinI64, lo32 } from "../abi/int64.ts";
+import type { Fault, FaultKind } from "../sandbox/faults.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 
 /**
@@ -13,7 +14,9 @@ import type { OrderFields } from "../venue/orderFields.ts";
  *                 result = order id (> 0, accepted by risk and the venue) or -Denial
  *   Cancel    2   strategy | eventIndexLo | eventIndexHi | orderId | result             (5 words)
  *   Venue     3   strategy | eventIndexLo | eventIndexHi | 16-word event record (Fill/OrderUpdate) (19 words)
- *   Fault     4   strategy | eventIndexLo | eventIndexHi | fuelAtFault | kindCode | textBytes | UTF-8 text
+ *   Fault     4   strategy | eventIndexLo | eventIndexHi | fuelAtFault | kindCode | callbackBytes | messageBytes
+ *                 | callback UTF-8 | message UTF-8                                   (7 words + text; each text is
+ *                 cut on a character boundary, to MAX_FAULT_CALLBACK_BYTES / MAX_FAULT_TEXT_BYTES)
  *   Gap       5   worker | lostRecords | lappedCount | resumeAtLo | resumeAtHi          (5 words; the reader
  *                 skipped events [resumeAt - lostRecords, resumeAt): the flight recorder
  *                 rebuilds a dead worker's ranges from these)
@@ -31,11 +34,16 @@ export const STAMP_MSG_WORDS = 4;
 export const STAMP_SENT_AT_WORD = 2;
 export const CANCEL_MSG_WORDS = 5;
 export const VENUE_MSG_WORDS = 19;
-export const FAULT_MSG_HEADER_WORDS = 6;
+export const FAULT_MSG_HEADER_WORDS = 7;
 export const GAP_MSG_WORDS = 5;
 export const ATTACH_MSG_WORDS = 4;
 export const CALLBACK_MSG_WORDS = 5;
+/** Bytes of a fault's message text a Fault message carries (cut on a UTF-8 character boundary). */
 export const MAX_FAULT_TEXT_BYTES = 400;
+/** Bytes of the callback name (rf_on_market, ...: ASCII, far shorter). */
+export const MAX_FAULT_CALLBACK_BYTES = 64;
+
+export const FaultField = { strategy: 0, eventLo: 1, eventHi: 2, fuelAtFault: 3, kind: 4, callbackBytes: 5, messageBytes: 6 } as const;
 
 export const OrderField = {
   strategy: 0, eventLo: 1, eventHi: 2, result: 3, instrument: 4, side: 5, type: 6, tif: 7,
@@ -69,4 +77,67 @@ export function writeVenuePayload(w: Int32Array, b: number, strategy: number, ev
   w[b + 1] = lo32(eventIndex);
   w[b + 2] = hi32(eventIndex);
   copyRecord(w, b + 3, src, at);
+}
+
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * The longest prefix of `text` whose UTF-8 fits in maxBytes: encodeInto
+ * writes only whole characters, so the cut never splits one. Allocates.
+ */
+export function utf8Prefix(text: string, maxBytes: number): Uint8Array {
+  const out = new Uint8Array(maxBytes);
+  return out.subarray(0, utf8.encodeInto(text, out).written);
+}
+
+/** A fault's texts as a Fault message carries them (allocates: a strategy faults at most once). */
+export interface FaultTexts {
+  readonly callback: Uint8Array;
+  readonly message: Uint8Array;
+}
+
+export function faultTexts(f: Fault): FaultTexts {
+  return { callback: utf8Prefix(f.callback, MAX_FAULT_CALLBACK_BYTES), message: utf8Prefix(f.message, MAX_FAULT_TEXT_BYTES) };
+}
+
+/** Payload bytes of the Fault message for these texts. */
+export function faultPayloadBytes(t: FaultTexts): number {
+  return FAULT_MSG_HEADER_WORDS * 4 + t.callback.length + t.message.length;
+}
+
+/** Writes a Fault payload at byte `at` (4-aligned) of the ring's bytes/words: the one encoder of it. */
+export function writeFaultPayload(w: Int32Array, bytes: Uint8Array, at: number, strategy: number, f: Fault, t: FaultTexts): void {
+  const b = at >> 2;
+  w[b + FaultField.strategy] = strategy;
+  w[b + FaultField.eventLo] = lo32(f.atEvent);
+  w[b + FaultField.eventHi] = hi32(f.atEvent);
+  w[b + FaultField.fuelAtFault] = f.fuelAtFault;
+  w[b + FaultField.kind] = FaultKindCode.indexOf(f.kind);
+  w[b + FaultField.callbackBytes] = t.callback.length;
+  w[b + FaultField.messageBytes] = t.message.length;
+  const text = at + FAULT_MSG_HEADER_WORDS * 4;
+  bytes.set(t.callback, text);
+  bytes.set(t.message, text + t.callback.length);
+}
+
+/**
+ * Reads a Fault payload of `length` bytes at byte `at`: the one decoder of
+ * it. Text lengths are clamped to the payload, an unknown kind code reads as
+ * a trap. Allocates.
+ */
+export function readFaultPayload(w: Int32Array, bytes: Uint8Array, at: number, length: number): { strategy: number; fault: Fault } {
+  const b = at >> 2;
+  const text = at + FAULT_MSG_HEADER_WORDS * 4;
+  const end = at + Math.max(FAULT_MSG_HEADER_WORDS * 4, length);
+  const callbackEnd = Math.min(end, text + Math.max(0, w[b + FaultField.callbackBytes]));
+  const messageEnd = Math.min(end, callbackEnd + Math.max(0, w[b + FaultField.messageBytes]));
+  const fault: Fault = {
+    kind: (FaultKindCode[w[b + FaultField.kind]] ?? "trap") as FaultKind,
+    atEvent: joinI64(w[b + FaultField.eventLo], w[b + FaultField.eventHi]),
+    fuelAtFault: w[b + FaultField.fuelAtFault],
+    callback: utf8Decoder.decode(bytes.slice(text, callbackEnd)) || "-",
+    message: utf8Decoder.decode(bytes.slice(callbackEnd, messageEnd)),
+  };
+  return { strategy: w[b + FaultField.strategy], fault };
 }

@@ -24,8 +24,8 @@ import type { Fault } from "../sandbox/faults.ts";
 import type { OrderFields } from "../venue/orderFields.ts";
 import { HostField, StrategyField, WorkerField, WorkerState, hostWord, strategyWord, workerWord } from "./controlLayout.ts";
 import {
-  ATTACH_MSG_WORDS, CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, FAULT_MSG_HEADER_WORDS, FaultKindCode, GAP_MSG_WORDS, MAX_FAULT_TEXT_BYTES, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS,
-  writeOrderPayload, writeVenuePayload,
+  ATTACH_MSG_WORDS, CANCEL_MSG_WORDS, STAMP_MSG_WORDS, STAMP_SENT_AT_WORD, GAP_MSG_WORDS, ORDER_MSG_WORDS, OrderMsg, VENUE_MSG_WORDS,
+  faultPayloadBytes, faultTexts, writeFaultPayload, writeOrderPayload, writeVenuePayload,
 } from "./orderMessages.ts";
 import type { WorkerDone, WorkerInit } from "./workerProtocol.ts";
 import { ChainFileWriter } from "../audit/auditFile.ts";
@@ -46,7 +46,6 @@ const control = new Int32Array(init.control);
 const wait = waitStrategy(init.wait);
 const reader = new BroadcastReader(init.ring, init.reader, wait);
 const out = new SpscProducer(init.orders, waitStrategy("spin"));
-const encoder = new TextEncoder();
 // f64 view of the order ring (order messages are 8-aligned) and of the feed's publish stamps.
 const sentAt = new Float64Array(init.orders, 0, init.orders.byteLength >> 3);
 const stamps = new Float64Array(init.stamps);
@@ -121,18 +120,10 @@ function observerFor(strategy: number): RunnerObserver {
     },
     fault(f: Fault): void {
       Atomics.store(control, strategyWord(init.workers, strategy, StrategyField.faulted), 1);
-      const text = encoder.encode(`${f.callback}: ${f.message}`).subarray(0, MAX_FAULT_TEXT_BYTES);
-      const at = claim(OrderMsg.Fault, FAULT_MSG_HEADER_WORDS * 4 + text.length);
+      const texts = faultTexts(f);
+      const at = claim(OrderMsg.Fault, faultPayloadBytes(texts));
       if (at < 0) return;
-      const w = out.words;
-      const b = at >> 2;
-      w[b] = strategy;
-      w[b + 1] = lo32(f.atEvent);
-      w[b + 2] = hi32(f.atEvent);
-      w[b + 3] = f.fuelAtFault;
-      w[b + 4] = FaultKindCode.indexOf(f.kind);
-      w[b + 5] = text.length;
-      out.bytes.set(text, at + FAULT_MSG_HEADER_WORDS * 4);
+      writeFaultPayload(out.words, out.bytes, at, strategy, f, texts);
       out.commit();
     },
   };

@@ -49,12 +49,11 @@ import { SpscConsumer, createSpscRing } from "../ring/spscRing.ts";
 import { waitStrategy, type WaitMode } from "../ring/wait/index.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import { HostField, StrategyField, WorkerField, WorkerState, controlBytes, hostWord, strategyWord, workerWord } from "./controlLayout.ts";
-import { FAULT_MSG_HEADER_WORDS, FaultKindCode, OrderField, OrderMsg, STAMP_SENT_AT_WORD } from "./orderMessages.ts";
+import { OrderField, OrderMsg, STAMP_SENT_AT_WORD, readFaultPayload } from "./orderMessages.ts";
 import { DEFAULT_RESTART_POLICY, restartDelayMs, restartPolicy, type RestartPolicy } from "./restartPolicy.ts";
 import { LiveTelemetry } from "./telemetry.ts";
 import { NS_PER_MS, hotWallMs, wallMs } from "./wallClock.ts";
 import type { WorkerCapture, WorkerDone, WorkerInit, WorkerResult } from "./workerProtocol.ts";
-import type { FaultKind } from "../sandbox/faults.ts";
 
 export interface SupervisorOptions {
   readonly strategies: readonly StrategySpec[];
@@ -421,7 +420,6 @@ export class Supervisor {
       const live = this.telemetry.strategies[s];
       // A strategy's own fault stays its fault: it is why it stopped trading.
       if (!live.quarantined) {
-        live.fault = inst.death;
         live.lastFault = { kind, atEvent: -1, fuelAtFault: 0, callback: "-", message: why };
       }
       live.restartPending = false;
@@ -453,7 +451,6 @@ export class Supervisor {
     if (slot.restarts >= p.maxRestarts) {
       for (const s of strategies) {
         const exhausted = `; not restarted: ${p.maxRestarts} of ${p.maxRestarts} restarts used`;
-        t.strategies[s].fault = `${dead.death}${exhausted}`;
         const f = t.strategies[s].lastFault;
         if (f) t.strategies[s].lastFault = { ...f, message: f.message + exhausted };
         this.audit.append({
@@ -501,7 +498,6 @@ export class Supervisor {
       // (An Attach drained only after the replacement was declared dead —
       // the watchdog came first — leaves the strategy marked down.)
       if (inst.alive) {
-        live.fault = null;
         live.lastFault = null;
         live.restartPending = false;
       }
@@ -593,20 +589,11 @@ export class Supervisor {
           break;
         }
         case OrderMsg.Fault: {
-          const s = w[b];
-          const len = w[b + 5];
-          const text = Buffer.from(c.bytes.subarray(at + FAULT_MSG_HEADER_WORDS * 4, at + FAULT_MSG_HEADER_WORDS * 4 + Math.min(len, length))).toString("utf8");
-          const kind = (FaultKindCode[w[b + 4]] ?? "trap") as FaultKind;
-          const atEvent = joinI64(w[b + 1], w[b + 2]);
-          t.strategies[s].fault = `${kind} at event ${atEvent}: ${text}`;
-          // The worker sends `callback: message` (callback names have no colon).
-          const colon = text.indexOf(": ");
-          t.strategies[s].lastFault = {
-            kind, atEvent, fuelAtFault: w[b + 3], callback: colon < 0 ? "-" : text.slice(0, colon), message: colon < 0 ? text : text.slice(colon + 2),
-          };
+          const { strategy: s, fault: f } = readFaultPayload(w, c.bytes, at, length);
+          t.strategies[s].lastFault = f;
           t.strategies[s].quarantined = true;
           t.strategies[s].working.clear();
-          this.audit.append({ eventIndex: joinI64(w[b + 1], w[b + 2]), timeNs: 0, call: "fault", args: [w[b + 3]], result: 0, detail: `${kind}: ${text}` }, s);
+          this.audit.append({ eventIndex: f.atEvent, timeNs: 0, call: "fault", args: [f.fuelAtFault], result: 0, detail: `${f.kind}: ${f.callback}: ${f.message}` }, s);
           break;
         }
         case OrderMsg.Stamp: {

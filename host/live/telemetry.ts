@@ -4,7 +4,7 @@
  * view and the `--json` report; never by anything that feeds a strategy.
  */
 import { build, type Histogram } from "hdr-histogram-js";
-import type { Fault } from "../sandbox/faults.ts";
+import { FaultKind, type Fault } from "../sandbox/faults.ts";
 import { WorkingOrders } from "./workingOrders.ts";
 
 export interface Percentiles {
@@ -67,34 +67,51 @@ export interface RestartRecord {
   readonly cause: string;
 }
 
-export interface StrategyLive {
-  label: string;
-  orders: number;
-  denials: number;
-  cancels: number;
-  fills: number;
-  filledLots: number;
-  position: number;
+/**
+ * How a live strategy's fault reads in the view and the report's
+ * `liveFault`: a death of its worker (watchdog, disconnect: host-side kinds
+ * a sandbox never raises) as `kind: why`, its own fault as
+ * `kind at event N: callback: message`.
+ */
+export function liveFaultLine(f: Fault): string {
+  return f.kind === FaultKind.Watchdog || f.kind === FaultKind.Disconnect
+    ? `${f.kind}: ${f.message}`
+    : `${f.kind} at event ${f.atEvent}: ${f.callback}: ${f.message}`;
+}
+
+export class StrategyLive {
+  orders = 0;
+  denials = 0;
+  cancels = 0;
+  fills = 0;
+  filledLots = 0;
+  position = 0;
   /** Cash in ticks·lots and the last mark, for a live PnL estimate. */
-  cashTicksLots: number;
-  /** Why it is not trading (its own fault, or its worker's death); null while it trades. */
-  fault: string | null;
+  cashTicksLots = 0;
   /**
-   * The same, typed: its own fault as its worker reported it, or a
-   * `watchdog`/`disconnect` fault for its worker's death (atEvent -1). The
+   * Why it is not trading, typed: its own fault as its worker reported it,
+   * or a `watchdog`/`disconnect` fault for its worker's death (atEvent -1);
+   * null while it trades. The one record of it: `fault` is read from it. The
    * report of a strategy whose worker died without a final report uses it.
    */
-  lastFault: Fault | null;
+  lastFault: Fault | null = null;
   /** Stopped on its own (deterministic) fault: never restarted. */
-  quarantined: boolean;
+  quarantined = false;
   /** Orders cancelled by the host because the strategy's worker died. */
-  cancelledOnDisconnect: number;
+  cancelledOnDisconnect = 0;
   /** Fresh instances started for it after its worker died (restart policy), and each one's start. */
-  restarts: number;
-  restartPending: boolean;
-  restartHistory: RestartRecord[];
+  restarts = 0;
+  restartPending = false;
+  readonly restartHistory: RestartRecord[] = [];
   /** Working orders the host knows of (for cancel-on-disconnect). */
-  working: WorkingOrders;
+  readonly working = new WorkingOrders();
+
+  constructor(readonly label: string) {}
+
+  /** Why it is not trading, as one line (liveFaultLine of lastFault); null while it trades. */
+  get fault(): string | null {
+    return this.lastFault === null ? null : liveFaultLine(this.lastFault);
+  }
 }
 
 export class LiveTelemetry {
@@ -115,9 +132,6 @@ export class LiveTelemetry {
   readonly strategies: StrategyLive[];
 
   constructor(labels: readonly string[]) {
-    this.strategies = labels.map((label) => ({
-      label, orders: 0, denials: 0, cancels: 0, fills: 0, filledLots: 0, position: 0, cashTicksLots: 0, fault: null, lastFault: null, quarantined: false,
-      cancelledOnDisconnect: 0, restarts: 0, restartPending: false, restartHistory: [], working: new WorkingOrders(),
-    }));
+    this.strategies = labels.map((label) => new StrategyLive(label));
   }
 }

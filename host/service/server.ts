@@ -94,7 +94,7 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
   const store = ServiceStore.open(o.dataDir);
   let lock: ServeLock;
   try {
-    lock = takeServeLock(o.dataDir);
+    lock = await takeServeLock(o.dataDir);
   } catch (e) {
     await store.close().catch(() => undefined);
     throw e;
@@ -138,13 +138,13 @@ export async function startService(o: ServiceOptions): Promise<RunningService> {
         await jobs.close();
         await http;
         await store.close();
-        lock.release();
+        await lock.release();
       })()),
     };
   } catch (e) {
     for (const c of opened.reverse()) await c.close().catch(() => undefined);
     await store.close().catch(() => undefined);
-    lock.release();
+    await lock.release();
     throw e;
   }
 }

@@ -4,12 +4,14 @@
  * exit 2; a port in use is one line with exit 1; never a stack trace.
  */
 import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { hasStackTrace } from "../support/cli.ts";
-import { createKeyCli, runServiceCli } from "./support/serviceProcess.ts";
+import { createKeyCli, runServiceCli, serviceCli } from "./support/serviceProcess.ts";
+import { repoRoot } from "../support/dist.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "rf-service-cli-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -63,6 +65,46 @@ describe("ringfence keys / serve", () => {
       expect(r.stderr.trimEnd()).toBe(`ringfence: serve: cannot listen on 127.0.0.1:${port}: the address is in use (choose another --port)`);
     } finally {
       blocker.close();
+    }
+  });
+
+  it.runIf(process.platform === "linux")("two servers started at once over a stale serve.lock: exactly one serves, the other is one line, exit 1", async () => {
+    const dir = join(dataDir, "race");
+    mkdirSync(dir);
+    await createKeyCli(dir, "acme", "quant");
+    // A pid no process has, as after a kill -9: both see a lock to take over.
+    writeFileSync(join(dir, "serve.lock"), "99999999\n");
+    const cli = await serviceCli();
+    const servers = [0, 1].map(() => {
+      const child = spawn(process.execPath, [cli, "serve", "--port", "0", "--data", dir], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      // Either it serves (prints its address) or it exits first.
+      const outcome = new Promise<"serving" | "exited">((resolve) => {
+        child.stdout!.on("data", (d: Buffer) => {
+          stdout += d.toString("utf8");
+          if (stdout.includes("listening on")) resolve("serving");
+        });
+        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+        void exited.then(() => resolve("exited"));
+      });
+      return { child, exited, outcome, out: () => ({ stdout, stderr }) };
+    });
+    try {
+      const outcomes = await Promise.all(servers.map((s) => s.outcome));
+      expect([...outcomes].sort(), JSON.stringify(servers.map((s) => s.out()))).toEqual(["exited", "serving"]);
+      const winner = servers[outcomes.indexOf("serving")];
+      const loser = servers[outcomes.indexOf("exited")];
+      expect(await loser.exited).toBe(1);
+      const { stderr } = loser.out();
+      expect(stderr).toMatch(new RegExp(`^ringfence: serve: the data directory '.*race' is in use by another server \\((pid ${winner.child.pid}|starting up)\\); stop it first\n$`));
+      expect(hasStackTrace(stderr)).toBe(false);
+      expect(readFileSync(join(dir, "serve.lock"), "utf8")).toBe(`${winner.child.pid}\n`);
+      winner.child.kill("SIGTERM");
+      expect(await winner.exited).toBe(0);
+    } finally {
+      for (const s of servers) s.child.kill("SIGKILL");
     }
   });
 

@@ -1,12 +1,14 @@
 /**
- * `ringfence build <strategy.ts> [-o out.wasm] [--timeout S]`: compiles an
- * AssemblyScript strategy with the SDK and the fixed flags of asconfig.json.
+ * `ringfence build <strategy.ts> [-o out.wasm] [--timeout S] [--max-heap MiB]`:
+ * compiles an AssemblyScript strategy with the SDK and the fixed flags of
+ * asconfig.json.
  *
  * The compile runs in a worker (host/compiler/compileWorker.ts) that is
  * terminated after --timeout seconds (default 30, the service's deadline):
  * asc runs synchronously, so on this thread no timer could stop a source
  * that takes it minutes. Past the deadline: one line, exit 1, nothing
- * written. The worker runs the same compileStrategy() on the same files,
+ * written. The worker's V8 heap is capped at --max-heap MiB (default 512,
+ * the service's): past it, likewise one line, exit 1, nothing written. The worker runs the same compileStrategy() on the same files,
  * so the bytes are the in-process compile's.
  *
  * Default output: build/<name>.wasm under the current directory, where
@@ -30,7 +32,7 @@ import { intFlag, parseCommandArgs, onePositional } from "../args.ts";
 import { findBuilt } from "../builtPaths.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { isStrategyName } from "../../compiler/compileStrategy.ts";
-import { DEFAULT_COMPILE_TIMEOUT_MS, MAX_COMPILE_TIMEOUT_MS, startCompileWorker } from "../../compiler/compileWorker.ts";
+import { DEFAULT_COMPILE_HEAP_MB, DEFAULT_COMPILE_TIMEOUT_MS, MAX_COMPILE_TIMEOUT_MS, compileHeapMessage, startCompileWorker } from "../../compiler/compileWorker.ts";
 import { printable } from "../../text/printable.ts";
 
 const COMMAND = "build";
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(COMMAND, argv, {
     out: { type: "string", short: "o" },
     timeout: { type: "string" },
+    "max-heap": { type: "string" },
   });
   const entry = onePositional(COMMAND, positionals, "strategy source file (.ts)");
   if (!entry.endsWith(".ts")) throw new UsageError(`${COMMAND}: expected an AssemblyScript .ts file, got '${printable(entry)}'`);
@@ -60,13 +63,18 @@ export async function run(argv: string[]): Promise<number> {
   if (!out.endsWith(".wasm")) throw new UsageError(`${COMMAND}: --out must end in .wasm, got '${printable(values.out ?? out)}'`);
   const timeoutS = intFlag(COMMAND, "timeout", values.timeout, DEFAULT_TIMEOUT_S, 1);
   if (timeoutS > MAX_TIMEOUT_S) throw new UsageError(`${COMMAND}: --timeout must be 1..${MAX_TIMEOUT_S} seconds, got ${timeoutS}`);
+  const maxHeapMb = intFlag(COMMAND, "max-heap", values["max-heap"], DEFAULT_COMPILE_HEAP_MB, 1);
 
   const script = findBuilt("compile.worker.mjs", "the compile worker");
-  const r = await startCompileWorker(script, { kind: "file", entryPath: entry }, { timeoutMs: timeoutS * 1000 }).result;
+  const r = await startCompileWorker(script, { kind: "file", entryPath: entry }, { timeoutMs: timeoutS * 1000, maxHeapMb }).result;
   if (!r.ok) {
     for (const d of r.diagnostics) process.stderr.write(d + "\n");
     if ("limit" in r && r.limit === "timeout") {
       throw new InputError(`build failed: the compile took longer than ${timeoutS} s and was stopped (a very large source? raise --timeout)`);
+    }
+    // The worker's heap (the compiler's own Binaryen memory cap is a CompileError with its own advice).
+    if (r.message === compileHeapMessage(maxHeapMb)) {
+      throw new InputError(`build failed: ${r.message} (a very large source, or a type or expression nested thousands deep? raise --max-heap)`);
     }
     throw new InputError(`build failed: ${r.message}`);
   }

@@ -64,7 +64,8 @@ function recordSynthetic(values: Values, positionals: string[]): number {
   if (values.events === undefined) throw new UsageError(`${COMMAND}: --events N is required (${SYNTHETIC_USAGE})`);
   if (values.output === undefined) throw new UsageError(`${COMMAND}: -o FILE is required (${SYNTHETIC_USAGE})`);
   const seed = intFlag(COMMAND, "seed", values.seed, 0, 0);
-  const events = boundedInt("events", values.events, 1, SYNTHETIC_MAX_EVENTS);
+  // 0 is a valid recording: inspect, backtest, run (--record), replay and sweep all read one (test/unit/cli/record.test.ts).
+  const events = boundedInt("events", values.events, 0, SYNTHETIC_MAX_EVENTS);
   const instruments = values.instruments === undefined ? DEFAULT_INSTRUMENTS : boundedInt("instruments", values.instruments, 1, SYNTHETIC_MAX_INSTRUMENTS);
   const out = values.output!;
 

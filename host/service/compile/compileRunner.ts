@@ -9,7 +9,7 @@
  * caps that growth itself (maxCompilerMemoryMb, host/compiler/ascContainment.ts).
  */
 import { DEFAULT_MAX_COMPILER_MEMORY_MB } from "../../compiler/ascContainment.ts";
-import { DEFAULT_COMPILE_TIMEOUT_MS, startCompileWorker, type RunningCompile } from "../../compiler/compileWorker.ts";
+import { DEFAULT_COMPILE_HEAP_MB, DEFAULT_COMPILE_TIMEOUT_MS, startCompileWorker, type RunningCompile } from "../../compiler/compileWorker.ts";
 import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
 
 export interface CompileLimits {
@@ -26,7 +26,7 @@ export interface CompileLimits {
 }
 
 export const DEFAULT_COMPILE_LIMITS: CompileLimits = Object.freeze({
-  timeoutMs: DEFAULT_COMPILE_TIMEOUT_MS, maxHeapMb: 512, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8,
+  timeoutMs: DEFAULT_COMPILE_TIMEOUT_MS, maxHeapMb: DEFAULT_COMPILE_HEAP_MB, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8,
 });
 
 export type CompileResult =

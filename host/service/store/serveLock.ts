@@ -4,28 +4,109 @@
  * recovery — marking every deployment still "running" as interrupted,
  * re-queueing unfinished backtests — is only right when no other server
  * holds them: a second `serve` on a directory in use would have marked a
- * live deployment interrupted. So a server takes `serve.lock` (its pid,
- * linked into place atomically) before it touches anything, and removes it
- * on close. A lock whose process is gone (kill -9, a crash) is taken over;
- * two servers starting in the same instant over a stale lock are not
- * guarded against.
+ * live deployment interrupted. So a server takes the directory's lock
+ * before it touches anything, and lets it go on close.
+ *
+ * On Linux the lock is an abstract-namespace Unix socket whose name is
+ * derived from the directory's realpath (`\0ringfence-serve-<sha256>`). The
+ * kernel holds the name for the process and frees it when the process dies,
+ * however it dies: there is no stale lock to take over, and of two servers
+ * starting in the same instant bind() lets exactly one through. (A pid file
+ * cannot do that: "its process is gone, so remove it and link mine" is two
+ * steps, and a second server between them removed the first one's fresh
+ * lock.) Abstract names belong to the network namespace: servers in two
+ * containers with a shared data directory do not see each other's — nor
+ * could they check each other's pids.
+ *
+ * `serve.lock` still names the holder's pid, for people and for the line a
+ * second server prints: written (aside, then renamed into place) once the
+ * socket is held, removed on close. On Linux it decides nothing. Elsewhere
+ * (no abstract sockets) the file is the lock: linked into place atomically,
+ * taken over when its process is gone; there, two servers starting in the
+ * same instant over a stale lock are not guarded against.
  */
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { linkSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { errorLine } from "../../text/printable.ts";
 
 export const SERVE_LOCK_FILE = "serve.lock";
 
-/** Lock files this process holds. */
+/** Lock files this process holds (the file lock only: a socket held here refuses a second bind by itself). */
 const heldHere = new Set<string>();
 
 export interface ServeLock {
-  release(): void;
+  /** Lets the lock go; resolves once another server could take it. Idempotent. */
+  release(): Promise<void>;
 }
 
-/** Takes the directory's serve lock or throws one line naming the process that holds it. */
-export function takeServeLock(dir: string): ServeLock {
+/** The abstract socket name of a data directory (its realpath, hashed: the name is at most 107 bytes). */
+export function serveLockSocketName(realDir: string): string {
+  return `\0ringfence-serve-${createHash("sha256").update(realDir).digest("hex").slice(0, 32)}`;
+}
+
+/** Takes the directory's serve lock or rejects with one line naming the process that holds it. */
+export async function takeServeLock(dir: string): Promise<ServeLock> {
   const path = join(dir, SERVE_LOCK_FILE);
+  if (process.platform !== "linux") return takeFileLock(dir, path);
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (e) {
+    throw new Error(`cannot take the serve lock of '${dir}': ${errorLine(e)}`);
+  }
+  const socket = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once("error", reject);
+      socket.listen({ path: serveLockSocketName(real) }, () => {
+        socket.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE") throw new Error(`cannot take the serve lock of '${dir}': ${errorLine(e)}`);
+    // The holder may not have written its pid yet (or a dead server's is still there).
+    const holder = lockHolder(path);
+    const who = holder !== null && isAlive(holder) ? `pid ${holder}` : "starting up";
+    throw new Error(`the data directory '${dir}' is in use by another server (${who}); stop it first`);
+  }
+  // Nothing connects to it; it must not keep a process alive that is otherwise done.
+  socket.on("connection", (c) => c.destroy());
+  socket.unref();
+  try {
+    // A pid left by a server that died is simply replaced: the socket says it is gone.
+    const aside = `${path}.${process.pid}`;
+    writeFileSync(aside, `${process.pid}\n`);
+    renameSync(aside, path);
+  } catch (e) {
+    await closeSocket(socket);
+    throw new Error(`cannot create '${path}': ${errorLine(e)}`);
+  }
+  let released: Promise<void> | null = null;
+  return {
+    release: () => (released ??= (async () => {
+      removeIfMine(path);
+      await closeSocket(socket);
+    })()),
+  };
+}
+
+function closeSocket(socket: Server): Promise<void> {
+  return new Promise((resolve) => socket.close(() => resolve()));
+}
+
+function removeIfMine(path: string): void {
+  try {
+    if (lockHolder(path) === process.pid) unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/** The lock where there are no abstract sockets: the pid file itself (see the module comment for its race). */
+function takeFileLock(dir: string, path: string): ServeLock {
   for (let attempt = 0; attempt < 2; attempt++) {
     // Written aside and linked into place, so the lock never exists without its pid.
     const aside = `${path}.${process.pid}.${attempt}`;
@@ -57,15 +138,11 @@ export function takeServeLock(dir: string): ServeLock {
     heldHere.add(path);
     let released = false;
     return {
-      release(): void {
+      release: async () => {
         if (released) return;
         released = true;
         heldHere.delete(path);
-        try {
-          if (lockHolder(path) === process.pid) unlinkSync(path);
-        } catch {
-          // already gone
-        }
+        removeIfMine(path);
       },
     };
   }

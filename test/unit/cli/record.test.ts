@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeRecording } from "../../../host/feed/recording.ts";
 import { BLOCK_HEADER_BYTES, PrefixOffset } from "../../../host/feed/recordingFormat.ts";
 import { hasStackTrace, runCli, type CliResult } from "../../support/cli.ts";
+import { distPath } from "../../support/dist.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "rf-cli-record-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,8 +62,8 @@ describe("ringfence record synthetic", () => {
       [["record", "synthetic", "--events", "10", "-o", "x"], /record: --seed N is required/],
       [["record", "synthetic", "--seed", "1", "-o", "x"], /record: --events N is required/],
       [["record", "synthetic", "--seed", "1", "--events", "10"], /record: -o FILE is required/],
-      [["record", "synthetic", "--seed", "1", "--events", "0", "-o", "x"], /--events must be an integer >= 1, got '0'/],
-      [["record", "synthetic", "--seed", "1", "--events", "100000001", "-o", "x"], /--events must be an integer 1\.\.100000000, got '100000001'/],
+      [["record", "synthetic", "--seed", "1", "--events=-1", "-o", "x"], /--events must be an integer >= 0, got '-1'/],
+      [["record", "synthetic", "--seed", "1", "--events", "100000001", "-o", "x"], /--events must be an integer 0\.\.100000000, got '100000001'/],
       [["record", "synthetic", "--seed", "1", "--events", "1e3", "-o", "x"], /--events must be an integer, got '1e3'/],
       [["record", "synthetic", "--seed", "1", "--events", "10", "--instruments", "0", "-o", "x"], /--instruments must be an integer >= 1/],
       [["record", "synthetic", "--seed", "1", "--events", "10", "--instruments", "65", "-o", "x"], /--instruments must be an integer 1\.\.64, got '65'/],
@@ -70,6 +71,34 @@ describe("ringfence record synthetic", () => {
       [["record", "synthetic", "--seed", "1", "--events", "10", "--speed", "2", "-o", "x"], /record: .*--speed/],
     ];
     for (const [args, pattern] of cases) expectOneLineError(runCli(args), 2, pattern);
+  });
+
+  it("--events 0 writes an empty recording, and everything that reads one takes it: inspect, backtest, run --record, replay", () => {
+    const { path, r } = record("empty.rfr", "--seed", "3", "--events", "0", "--instruments", "2");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^wrote ${path}: 0 events, 2 instruments, \\d+ bytes, sha256 [0-9a-f]{64}\n$`));
+    const rec = decodeRecording(readFileSync(path), path);
+    expect(rec.count).toBe(0);
+    expect(rec.header.instruments).toHaveLength(2);
+
+    const inspected = runCli(["inspect", path, "--json"]);
+    expect(inspected.code, inspected.stderr).toBe(0);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ events: 0, time: null });
+
+    const strategy = distPath("strategies/momentum.wasm");
+    const bt = runCli(["backtest", "--data", path, "--strategy", strategy, "--json"]);
+    expect(bt.code, bt.stderr).toBe(0);
+    const report = JSON.parse(bt.stdout);
+    expect(report.events).toBe(0);
+    expect(report.strategies[0]).toMatchObject({ orders: 0, fills: 0, faults: [] });
+
+    const session = join(dir, "empty-session");
+    const live = runCli(["run", "--feed", path, "--strategy", strategy, "--record", session, "--json"]);
+    expect(live.code, live.stderr).toBe(0);
+    expect(JSON.parse(live.stdout)).toMatchObject({ events: 0, auditHash: report.auditHash });
+    const replayed = runCli(["replay", session, "--json"]);
+    expect(replayed.code, replayed.stderr + replayed.stdout).toBe(0);
+    expect(JSON.parse(replayed.stdout)).toMatchObject({ ok: true, complete: true, events: 0 });
   });
 
   it("names an output it cannot write (exit 1), leaving nothing behind", () => {

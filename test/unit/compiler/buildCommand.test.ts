@@ -97,6 +97,39 @@ describe("ringfence build", () => {
     }
   });
 
+  describe("--max-heap", () => {
+    const entry = join(repoRoot, "strategies", "momentum", "strategy.ts");
+    const LINE = "build failed: the compile ran out of memory (limit 16 MiB) and was stopped "
+      + "(a very large source, or a type or expression nested thousands deep? raise --max-heap)";
+
+    it("stops a compile past the worker's heap limit: one line, exit 1, nothing written", async () => {
+      const out = join(tmp, "heap.wasm");
+      const err = await run([entry, "-o", out, "--max-heap", "16"]).catch((e) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect(err.exitCode).toBe(1);
+      expect(err.message).toBe(LINE);
+      expect(existsSync(out)).toBe(false);
+      expect(stdout).toEqual([]);
+    });
+
+    it("from the command line: exits 1 with one line on stderr", () => {
+      const out = join(tmp, "heap-cli.wasm");
+      const r = runCli(["build", entry, "-o", out, "--max-heap", "16"]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toBe(`ringfence: ${LINE}\n`);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+      expect(existsSync(out)).toBe(false);
+    });
+
+    it("must be a positive integer (usage, exit 2)", async () => {
+      for (const h of ["0", "-1", "1.5", "lots"]) {
+        const err = await run(["x.ts", "-o", join(tmp, "x.wasm"), `--max-heap=${h}`]).catch((e) => e);
+        expect(err, h).toBeInstanceOf(UsageError);
+        expect(err.message, h).toMatch(/^build: --max-heap must be an integer/);
+      }
+    });
+  });
+
   describe("--timeout", () => {
     // 1 MiB of straight-line statements in one function: minutes of asc
     // (parse, then Binaryen over one enormous function), far past 1 s.

@@ -7,10 +7,10 @@ describe("renderView", () => {
   it("has a restarts column; a restarted strategy reads ok, a pending one says it is restarting, an exhausted one says why", () => {
     const t = new LiveTelemetry(["a.wasm", "b.wasm", "c.wasm"]);
     t.strategies[0].restarts = 2;
-    t.strategies[1].fault = "disconnect: worker 1 exited with code 1";
+    t.strategies[1].lastFault = { kind: "disconnect", atEvent: -1, fuelAtFault: 0, callback: "-", message: "worker 1 exited with code 1" };
     t.strategies[1].restartPending = true;
     t.strategies[1].restarts = 1;
-    t.strategies[2].fault = "watchdog: worker 0 heartbeat frozen for 2001 ms; not restarted: 3 of 3 restarts used";
+    t.strategies[2].lastFault = { kind: "watchdog", atEvent: -1, fuelAtFault: 0, callback: "-", message: "worker 0 heartbeat frozen for 2001 ms; not restarted: 3 of 3 restarts used" };
     t.strategies[2].restarts = 3;
     const lines = renderView(t, 1000).split("\n");
     expect(lines[2]).toMatch(/^strategy\s+orders\s+denied\s+fills\s+position\s+restarts\s+status$/);
