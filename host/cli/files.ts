@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { sameFile } from "../feed/sinks.ts";
+import { outputProblem, sameFile } from "../feed/sinks.ts";
 import { InputError } from "./errors.ts";
 
 /**
@@ -31,12 +31,16 @@ export function readInputFile(path: string, what: string, maxBytes: number): Uin
 /**
  * Refuses, before any work, outputs that would replace an input or each
  * other (`backtest --audit feed.rfr`, `instrument m.wasm -o m.wasm`): the
- * run would succeed and the input be gone. Entries are [flag, path]; unset
+ * run would succeed and the input be gone. Also outputs that are not
+ * regular files (outputProblem), which would be refused only at the end. Entries are [flag, path]; unset
  * paths are skipped.
  */
 export function refuseOverwrites(command: string, outputs: readonly (readonly [string, string | undefined])[], inputs: readonly (readonly [string, string | undefined])[]): void {
   const outs = outputs.filter((o): o is readonly [string, string] => o[1] !== undefined);
   for (let i = 0; i < outs.length; i++) {
+    // A FIFO, device or symlink is never written (sinks.ts), so say so before the work, not after it.
+    const problem = outputProblem(outs[i][1]);
+    if (problem !== null) throw new InputError(`${command}: ${outs[i][0]} '${outs[i][1]}': cannot write: ${problem}`);
     for (const [what, path] of inputs) {
       if (path !== undefined && sameFile(path, outs[i][1])) throw new InputError(`${command}: ${outs[i][0]} '${outs[i][1]}' is the ${what}; choose another output file`);
     }

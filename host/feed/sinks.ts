@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { RecordingError } from "./recordingError.ts";
 
@@ -56,19 +56,14 @@ export class TempFileSink implements ByteSink {
   private bytesWritten = 0;
 
   constructor(readonly path: string) {
-    try {
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-        throw new RecordingError(`${path}: cannot write: it is a directory`);
-      }
-    } catch (e) {
-      if (e instanceof RecordingError) throw e;
-    }
+    const notFile = outputProblem(path);
+    if (notFile !== null) throw new RecordingError(`${path}: cannot write: ${notFile}`);
     this.tmpPath = `${path}.tmp-${process.pid}`;
     try {
       this.fd = openSync(this.tmpPath, "w");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") throw new RecordingError(`${path}: cannot write: directory '${dirname(path)}' does not exist`);
+      if (code === "ENOENT" && !existsSync(dirname(path))) throw new RecordingError(`${path}: cannot write: directory '${dirname(path)}' does not exist`);
       throw new RecordingError(`${path}: cannot write (${code ?? "error"})`);
     }
   }
@@ -111,6 +106,35 @@ export class TempFileSink implements ByteSink {
       // Nothing to remove.
     }
   }
+}
+
+/**
+ * Why `path` cannot take an output file, or null: it does not exist yet, or
+ * it is a regular file (replaced whole). Anything else is refused, never
+ * replaced or written into: outputs are renamed over their path, which
+ * would turn a device (`/dev/null`), a FIFO or a symlink into a plain
+ * file, and a write straight into a FIFO blocks until someone reads it.
+ */
+export function outputProblem(path: string): string | null {
+  let st;
+  try {
+    st = lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return null; // unreachable parents: opening the temporary file names the problem
+  }
+  if (st === undefined || st.isFile()) return null;
+  if (st.isDirectory()) return "it is a directory";
+  if (st.isSymbolicLink()) return "it is a symbolic link (outputs replace their path whole: give the file it points to)";
+  if (st.isFIFO()) return "it is a FIFO (outputs are regular files)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "it is a device (outputs are regular files)";
+  return "it is not a regular file";
+}
+
+/** Writes `bytes` to `path` through a TempFileSink: all of it under the name, or nothing. */
+export function writeFileWhole(path: string, bytes: Uint8Array): void {
+  const sink = new TempFileSink(path);
+  sink.write(bytes);
+  sink.end();
 }
 
 /** Whether writing `b` would replace the file at `a` (same path, or the same file through a link). */

@@ -3,7 +3,7 @@ import { writeAuditFile } from "../../audit/auditFile.ts";
 import { runBacktest } from "../../backtest/backtest.ts";
 import type { BacktestReport } from "../../backtest/backtest.ts";
 import { formatSummary } from "../../backtest/summary.ts";
-import { TempFileSink } from "../../feed/sinks.ts";
+import { TempFileSink, writeFileWhole } from "../../feed/sinks.ts";
 import { renderHtmlReport } from "../../report/htmlReport.ts";
 import { readRecordingFile } from "../../feed/recording.ts";
 import { RecordingReader } from "../../feed/recordingReader.ts";
@@ -92,9 +92,11 @@ export async function run(argv: string[]): Promise<number> {
       instruments: recording.header.instruments,
     });
     // Temp file + rename: a half-written page never has the name.
-    const sink = new TempFileSink(html);
-    sink.write(Buffer.from(page, "utf8"));
-    sink.end();
+    try {
+      writeFileWhole(html, Buffer.from(page, "utf8"));
+    } catch (e) {
+      throw new InputError(`backtest: --html ${(e as Error).message}`);
+    }
   }
   // The series belong to the page; --json prints the same report with or without --html.
   const printed = html === undefined ? report : withoutSeries(report);

@@ -26,7 +26,8 @@
  * printed made printable: a directory may be named with any character.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFileWhole } from "../../feed/sinks.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { intFlag, parseCommandArgs, onePositional } from "../args.ts";
 import { findBuilt } from "../builtPaths.ts";
@@ -83,10 +84,11 @@ export async function run(argv: string[]): Promise<number> {
 
   try {
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, wasm);
   } catch (e) {
     throw new InputError(`cannot write '${displayPath(out)}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
+  // Temp file + rename (never a FIFO, device or symlink in place of the output).
+  writeFileWhole(out, wasm);
   const sha256 = createHash("sha256").update(wasm).digest("hex");
   process.stdout.write(`${displayPath(out)} ${wasm.length} bytes sha256:${sha256}\n`);
   return 0;

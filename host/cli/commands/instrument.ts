@@ -7,7 +7,7 @@
  * Exit 0 written, 1 unreadable / rejected / not meterable / not writable,
  * 2 usage. Prints one summary line on stdout.
  */
-import { writeFileSync } from "node:fs";
+import { writeFileWhole } from "../../feed/sinks.ts";
 import { intFlag, onePositional, parseCommandArgs } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
 import { readInputFile, refuseOverwrites } from "../files.ts";
@@ -50,9 +50,9 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }
   try {
-    writeFileSync(output, metered);
+    writeFileWhole(output, metered);
   } catch (e) {
-    throw new InputError(`${COMMAND}: cannot write '${output}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new InputError(`${COMMAND}: ${(e as Error).message}`);
   }
   process.stdout.write(`${input}: admitted ${verdict.codeId}, metered ${bytes.length} -> ${metered.length} bytes, written to ${output}\n`);
   return 0;

@@ -2,7 +2,7 @@
  * `ringfence sweep --strategy X.wasm --data FILE --param name=v1,v2,… [--param …]
  *  [--risk name=v …] [--fuel N] [--event-fuel N] [--threads N] [--html FILE] [--json]`
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileWhole } from "../../feed/sinks.ts";
 import { basename } from "node:path";
 import { buildRunChain } from "../../backtest/runChain.ts";
 import type { InstrumentSpec } from "../../feed/instrument.ts";
@@ -79,11 +79,9 @@ function writeSweepHtml(path: string, data: string, label: string, r: SweepResul
     data, generatedBy: "ringfence sweep", instruments,
   });
   try {
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, html);
-    renameSync(tmp, path);
+    writeFileWhole(path, Buffer.from(html, "utf8"));
   } catch (e) {
-    throw new InputError(`sweep: cannot write '${path}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new InputError(`sweep: --html ${(e as Error).message}`);
   }
 }
 
