@@ -6,6 +6,16 @@ import { joinI64 } from "../abi/int64.ts";
 const SAFE_HI_MAX = 0x1fffff;
 const SAFE_HI_MIN = -0x200000;
 
+/** Days in `hiWords` high words of event time (2^32 ns each), rounded down. */
+function spanDays(hiWords: number): number {
+  return Math.floor((hiWords * 2 ** 32) / 86_400e9);
+}
+
+/** The most an event's high time word may exceed the first event's (see EventStreamChecker). */
+export const MAX_TIME_HI_SPAN = SAFE_HI_MAX;
+/** That span in whole days (104). */
+export const MAX_SPAN_DAYS = spanDays(MAX_TIME_HI_SPAN);
+
 /**
  * The rules every event of a recording obeys, checked the same way by the
  * writer (so it never writes a file the reader refuses) and the reader:
@@ -15,6 +25,11 @@ const SAFE_HI_MIN = -0x200000;
  *     and Timer carry the seq of the market event that caused them;
  *   - timeNs >= 0 and never decreases (compared as hi/lo words: real epoch
  *     nanoseconds are above 2^53, so they are never joined into a number);
+ *   - no event's high time word is more than 2^21 - 1 above the first
+ *     event's: a strategy's clock (host/engine/strategyRunner.ts) counts ns
+ *     from the first event's high word as a double, exact below 2^53 ns
+ *     (~104 days); past that, event_time, timers and the throttle window
+ *     would see rounded times, so such a recording is refused, not read;
  *   - price, qty, price2, qty2 are within ±2^53; Quote and Trade quantities
  *     are >= 0; a Trade's aggressor (flags) is 0, Buy or Sell.
  * check() allocates nothing for a valid record; it builds a message only
@@ -25,6 +40,7 @@ export class EventStreamChecker {
   private lastMarketSeq = -1;
   private lastTimeHi = 0;
   private lastTimeLo = 0;
+  private firstTimeHi = 0;
   /** Records accepted so far. */
   accepted = 0;
 
@@ -51,6 +67,10 @@ export class EventStreamChecker {
     if (timeHi < 0) return "timeNs is negative";
     if (timeHi < this.lastTimeHi || (timeHi === this.lastTimeHi && timeLo < this.lastTimeLo)) {
       return "timeNs goes backwards (event time must not decrease)";
+    }
+    if (this.accepted === 0) this.firstTimeHi = timeHi;
+    else if (timeHi - this.firstTimeHi > MAX_TIME_HI_SPAN) {
+      return `timeNs is ${spanDays(timeHi - this.firstTimeHi)} days after the first event's; a recording spans at most ${MAX_SPAN_DAYS} days (2^53 ns, the span a strategy's clock counts exactly): split it`;
     }
     const priceHi = words[w + EventWord.priceHi];
     const qtyHi = words[w + EventWord.qtyHi];

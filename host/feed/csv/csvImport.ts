@@ -24,6 +24,7 @@ import { EVENT_RECORD_WORDS, EventWord, copyRecord } from "../../abi/eventRecord
 import { writeI64 } from "../../abi/int64.ts";
 import { MAX_DECIMALS, MAX_INSTRUMENTS, type InstrumentSpec } from "../instrument.ts";
 import { RECORDS_PER_BLOCK_MAX } from "../recordingFormat.ts";
+import { MAX_SPAN_DAYS, MAX_TIME_HI_SPAN } from "../eventChecks.ts";
 import type { RecordingHeaderFields } from "../recordingHeader.ts";
 import { RecordingWriter, type RecordingSummary } from "../recordingWriter.ts";
 import { sameFile } from "../sinks.ts";
@@ -134,6 +135,10 @@ export function scanCsv(path: string, o: CsvImportOptions): CsvScan {
     }
     if (n === 0) {
       throw new CsvError(rows.columns === null ? `${path}: is empty (expected a header row and data rows)` : `${path}: has no data rows`);
+    }
+    // The recording's own rule (eventChecks.ts), said in the file's terms before anything is written.
+    if ((last >> 32n) - (first >> 32n) > BigInt(MAX_TIME_HI_SPAN)) {
+      throw new CsvError(`${path}: rows span ${formatTimeNs(first)} to ${formatTimeNs(last)}; a recording spans at most ${MAX_SPAN_DAYS} days (2^53 ns, the span a strategy's clock counts exactly): split the file by time`);
     }
     return {
       path,
