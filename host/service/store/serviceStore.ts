@@ -13,7 +13,7 @@
  * Reads are synchronous against LMDB's latest committed snapshot; several
  * processes (the server and `ringfence keys`) may open the same directory.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { open, type Database, type RootDatabase } from "lmdb";
 import { AuditChainStore, type AuditKey, type ChainEntry, type ChainHead } from "./auditChainStore.ts";
 import type { DeploymentRecord, JobRecord, KeyRecord, KillSwitchRecord, ReportRecord, StrategyRecord } from "./records.ts";
@@ -53,6 +53,8 @@ export class ServiceStore {
    * would crash the process on a bad meta page instead of failing.
    */
   static open(dir: string): ServiceStore {
+    const st = statSync(dir, { throwIfNoEntry: false });
+    if (st !== undefined && !st.isDirectory()) throw new Error(`the service store '${dir}' is not a directory (--data names the directory the service keeps its store in)`);
     const damage = damagedDataFile(dir);
     if (damage) throw new Error(`the service store '${dir}' is damaged: data.mdb ${damage} (restore it from a backup)`);
     try {
