@@ -1,11 +1,12 @@
 /**
- * Reads the entries of every chain in an audit file (for replay and tools),
+ * Reads the entries of every chain in an audit file (for tools and tests),
  * format 2 or 1 (auditFormat.ts): verifyAuditBytes walks the file and hands
  * over each entry as it decodes it. A broken file is an error naming where
- * it broke. Allocates one object per entry: not for hot paths.
+ * it broke. Allocates one object per entry, and holds them all: a file of
+ * any size is read in bounded memory by auditFileReader.ts instead.
  */
 import type { DecodedAuditEntry } from "./auditEncoding.ts";
-import { verifyAuditBytes } from "./auditFile.ts";
+import { auditBreakText, verifyAuditBytes } from "./auditFile.ts";
 
 export interface AuditChain {
   readonly label: string;
@@ -18,10 +19,6 @@ export interface AuditChain {
 export function readAuditChains(bytes: Uint8Array): AuditChain[] {
   const entries: DecodedAuditEntry[][] = [];
   const v = verifyAuditBytes(bytes, (c, e) => (entries[c] ??= []).push(e));
-  if (!v.ok) {
-    const b = v.firstBroken!;
-    const at = b.part === "block" ? `entries ${b.index}..${b.through}` : `${b.part} ${b.index}`;
-    throw new Error(`audit chain '${b.chain}' broken at ${at}: ${b.reason}`);
-  }
+  if (!v.ok) throw new Error(auditBreakText(v.firstBroken!));
   return v.chains.map((c, i) => ({ label: c.label, headHex: c.headHex, formatVersion: v.formatVersion, entries: entries[i] ?? [] }));
 }

@@ -140,6 +140,72 @@ export interface AuditVerifyResult {
   readonly firstBroken?: AuditBreak;
 }
 
+/** A break as one line: `audit chain 'L' broken at entries 64..127: hash mismatch (…)` (for readers that refuse a broken file). */
+export function auditBreakText(b: AuditBreak): string {
+  const at = b.part === "block" ? `entries ${b.index}..${b.through}` : `${b.part} ${b.index}`;
+  return `audit chain '${b.chain}' broken at ${at}: ${b.reason}`;
+}
+
+/**
+ * An audit file's bytes, handed to the walk over them (auditEntries) as it
+ * asks: the whole file in memory (verifyAuditBytes), or a window moved
+ * along a file on disk (auditFileReader.ts), so that one walk — one
+ * definition of what a valid file is — serves both.
+ *
+ * The walk asks in file order: each fetch starts at or after the previous
+ * one's start and no later than its end (no byte is skipped), and every
+ * byte it hashes it has fetched.
+ */
+export interface AuditBytes {
+  /** The file's length. */
+  readonly size: number;
+  /** What fetch's offsets point into, and a view of it: read them again after each fetch (a window may move or grow). */
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  /** Makes the file's bytes [at, at + n) readable (at + n ≤ size) and returns their offset in `bytes`, valid until the next fetch. */
+  fetch(at: number, n: number): number;
+  /** Starts sha256(prefix || the file's bytes from `from`) ... */
+  beginHash(prefix: Uint8Array, from: number): void;
+  /** ... up to `to`, already fetched: the digest. */
+  endHash(to: number): Buffer;
+}
+
+/** The whole file in memory: every fetch is an offset into it, and a hash two updates. */
+class WholeFile implements AuditBytes {
+  readonly size: number;
+  readonly view: DataView;
+  private hashPrefix: Uint8Array = new Uint8Array(0);
+  private hashFrom = 0;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.size = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fetch(at: number): number {
+    return at;
+  }
+
+  beginHash(prefix: Uint8Array, from: number): void {
+    this.hashPrefix = prefix;
+    this.hashFrom = from;
+  }
+
+  endHash(to: number): Buffer {
+    return createHash("sha256").update(this.hashPrefix).update(this.bytes.subarray(this.hashFrom, to)).digest();
+  }
+}
+
+/** One entry as the walk reads it. */
+export interface AuditEntryRead {
+  readonly chainIndex: number;
+  /** Its position in its chain. */
+  readonly index: number;
+  readonly entry: DecodedAuditEntry;
+  /** Its encoded bytes (what the chain hashes): a view, valid until the walk goes on. */
+  readonly bytes: Uint8Array;
+}
+
 const utf8Lenient = new TextDecoder("utf-8", { fatal: false });
 
 function hex(b: Uint8Array): string {
@@ -162,143 +228,176 @@ export type AuditEntryVisitor = (chainIndex: number, entry: DecodedAuditEntry) =
  * Checks every chain in an audit file, format 2 or 1. Never throws:
  * anything wrong with the bytes — changed, removed, reordered, inserted or
  * truncated — comes back as ok=false with the first broken place named.
- * Per entry, in order: its frame fits the file; its stored sequence number
+ * Readers that want the entries pass `visit` (auditChains.ts) rather than
+ * parse the layout again; see auditEntries for what is checked.
+ */
+export function verifyAuditBytes(bytes: Uint8Array, visit?: AuditEntryVisitor): AuditVerifyResult {
+  const walk = auditEntries(new WholeFile(bytes));
+  for (;;) {
+    const r = walk.next();
+    if (r.done) return r.value;
+    visit?.(r.value.chainIndex, r.value.entry);
+  }
+}
+
+/** The file header's format version and chain count, or where it is broken (the first thing auditEntries checks). */
+export function auditFileHeader(src: AuditBytes): { formatVersion: number; chainCount: number } | AuditBreak {
+  const broken = (reason: string): AuditBreak => ({ part: "file", chain: "", chainIndex: -1, index: -1, reason });
+  const magicAt = (): boolean => {
+    const o = src.fetch(0, AUDIT_MAGIC_BYTES);
+    return Buffer.from(src.bytes.subarray(o, o + AUDIT_MAGIC_BYTES)).toString("latin1") === AUDIT_MAGIC;
+  };
+  if (src.size < AUDIT_FILE_HEADER_BYTES) {
+    if (src.size >= AUDIT_MAGIC_BYTES && !magicAt()) return broken("not a ringfence audit file (bad magic)");
+    return broken(`truncated: ${src.size} bytes, shorter than the ${AUDIT_FILE_HEADER_BYTES}-byte file header`);
+  }
+  if (!magicAt()) return broken("not a ringfence audit file (bad magic)");
+  const o = src.fetch(0, AUDIT_FILE_HEADER_BYTES);
+  const version = src.view.getUint32(o + AUDIT_MAGIC_BYTES, true);
+  if (version !== AUDIT_FORMAT_VERSION && version !== AUDIT_FORMAT_V1) {
+    return broken(`unsupported format version ${version} (this build reads ${AUDIT_FORMAT_V1} and ${AUDIT_FORMAT_VERSION})`);
+  }
+  return { formatVersion: version, chainCount: src.view.getUint32(o + AUDIT_MAGIC_BYTES + 4, true) };
+}
+
+/**
+ * The one walk over an audit file's layout (format 2 or 1): yields each
+ * entry as it decodes it and returns what verifyAuditBytes returns. Per
+ * entry, in order: its frame fits the file; its stored sequence number
  * equals its position; it decodes. Per block (format 2) or entry (format
  * 1): sha256(previous hash || its bytes) equals the stored hash. Then the
  * chain's stored head, and finally that nothing follows the last chain.
- * The one walk over the file's layout: readers that want the entries pass
- * `visit` (auditChains.ts) rather than parse the layout again.
+ *
+ * An entry is yielded before the hash that covers it is checked: until the
+ * walk has returned ok, what it yielded may be a tampered entry. A reader
+ * that acts on entries as they come (replay) reads on to the end, and a
+ * break anywhere overrides whatever it concluded from them.
  */
-export function verifyAuditBytes(bytes: Uint8Array, visit?: AuditEntryVisitor): AuditVerifyResult {
+export function* auditEntries(src: AuditBytes): Generator<AuditEntryRead, AuditVerifyResult, void> {
   const chains: AuditChainSummary[] = [];
-  let formatVersion = 0;
-  const brokenFile = (reason: string): AuditVerifyResult => ({ ok: false, formatVersion, chains, firstBroken: { part: "file", chain: "", chainIndex: -1, index: -1, reason } });
-  const size = bytes.length;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
-  if (size < AUDIT_FILE_HEADER_BYTES) {
-    if (size >= AUDIT_MAGIC_BYTES && Buffer.from(bytes.subarray(0, AUDIT_MAGIC_BYTES)).toString("latin1") !== AUDIT_MAGIC) {
-      return brokenFile("not a ringfence audit file (bad magic)");
-    }
-    return brokenFile(`truncated: ${size} bytes, shorter than the ${AUDIT_FILE_HEADER_BYTES}-byte file header`);
-  }
-  if (Buffer.from(bytes.subarray(0, AUDIT_MAGIC_BYTES)).toString("latin1") !== AUDIT_MAGIC) {
-    return brokenFile("not a ringfence audit file (bad magic)");
-  }
-  const version = view.getUint32(AUDIT_MAGIC_BYTES, true);
-  if (version !== AUDIT_FORMAT_VERSION && version !== AUDIT_FORMAT_V1) {
-    return brokenFile(`unsupported format version ${version} (this build reads ${AUDIT_FORMAT_V1} and ${AUDIT_FORMAT_VERSION})`);
-  }
-  formatVersion = version;
-  const chainCount = view.getUint32(AUDIT_MAGIC_BYTES + 4, true);
+  const header = auditFileHeader(src);
+  if ("part" in header) return { ok: false, formatVersion: 0, chains, firstBroken: header };
+  const { formatVersion: version, chainCount } = header;
+  const size = src.size;
   const headerBytes = version === AUDIT_FORMAT_V1 ? 4 : 8; // entryCount (, blockEntries)
 
   let p = AUDIT_FILE_HEADER_BYTES;
   for (let c = 0; c < chainCount; c++) {
     const broken = (chain: string, f: ChainFault | { part: "chainHeader"; index: -1; reason: string }): AuditVerifyResult =>
-      ({ ok: false, formatVersion, chains, firstBroken: { chain, chainIndex: c, ...f } });
+      ({ ok: false, formatVersion: version, chains, firstBroken: { chain, chainIndex: c, ...f } });
     const fallbackName = `#${c}`;
     if (p + 4 > size) return broken(fallbackName, { part: "chainHeader", index: -1, reason: "truncated: file ends inside the chain header" });
-    const labelLen = view.getUint32(p, true);
+    const labelLen = src.view.getUint32(src.fetch(p, 4), true);
     if (labelLen > MAX_LABEL_BYTES) return broken(fallbackName, { part: "chainHeader", index: -1, reason: `label length ${labelLen} is over the ${MAX_LABEL_BYTES}-byte limit` });
     if (p + 4 + labelLen + headerBytes > size) return broken(fallbackName, { part: "chainHeader", index: -1, reason: "truncated: file ends inside the chain header" });
-    const labelBytes = bytes.subarray(p + 4, p + 4 + labelLen);
+    const o = src.fetch(p, 4 + labelLen + headerBytes);
+    const labelBytes = src.bytes.subarray(o + 4, o + 4 + labelLen);
     const label = utf8Lenient.decode(labelBytes);
-    p += 4 + labelLen;
-    const entryCount = view.getUint32(p, true);
+    const entryCount = src.view.getUint32(o + 4 + labelLen, true);
     let blockEntries = 1;
     if (version !== AUDIT_FORMAT_V1) {
-      blockEntries = view.getUint32(p + 4, true);
+      blockEntries = src.view.getUint32(o + 8 + labelLen, true);
       if (blockEntries < 1 || blockEntries > MAX_BLOCK_ENTRIES) {
         return broken(label, { part: "chainHeader", index: -1, reason: `block size ${blockEntries} is outside 1..${MAX_BLOCK_ENTRIES}` });
       }
     }
-    p += headerBytes;
-    const onEntry = visit === undefined ? null : (e: DecodedAuditEntry) => visit(c, e);
+    // Before the next fetch: labelBytes is a view into the window.
+    const genesis = version === AUDIT_FORMAT_V1 ? genesisHash(labelBytes, AUDIT_FORMAT_V1) : genesisHash(labelBytes, AUDIT_FORMAT_VERSION, blockEntries);
+    p += 4 + labelLen + headerBytes;
     const walked = version === AUDIT_FORMAT_V1
-      ? walkV1Chain(bytes, view, p, entryCount, genesisHash(labelBytes, AUDIT_FORMAT_V1), onEntry)
-      : walkV2Chain(bytes, view, p, entryCount, blockEntries, genesisHash(labelBytes, AUDIT_FORMAT_VERSION, blockEntries), onEntry);
+      ? yield* walkV1Chain(src, c, p, entryCount, genesis)
+      : yield* walkV2Chain(src, c, p, entryCount, blockEntries, genesis);
     if ("part" in walked) return broken(label, walked);
     p = walked.end;
     chains.push({ label, entries: entryCount, headHex: walked.headHex });
   }
-  if (p !== size) return brokenFile(`${size - p} unexpected bytes after the last chain (chain count changed, or data appended)`);
-  return { ok: true, formatVersion, chains };
+  if (p !== size) return { ok: false, formatVersion: version, chains, firstBroken: { part: "file", chain: "", chainIndex: -1, index: -1, reason: `${size - p} unexpected bytes after the last chain (chain count changed, or data appended)` } };
+  return { ok: true, formatVersion: version, chains };
 }
 
-/** Checks one entry's frame at p (whose entry is `k`); returns its length, or a fault. */
-function checkFrame(bytes: Uint8Array, view: DataView, p: number, k: number, trailer: number): number | ChainFault {
-  const size = bytes.length;
+/**
+ * Checks the frame at p (whose entry is `k`, followed by `trailer` bytes of
+ * hash in format 1) and fetches it whole; returns its entry's length, or a
+ * fault.
+ */
+function checkFrame(src: AuditBytes, p: number, k: number, trailer: number): number | ChainFault {
+  const size = src.size;
   if (p + FRAME_PREFIX_BYTES > size) return { part: "entry", index: k, reason: "truncated: file ends before this entry" };
-  const len = view.getUint32(p, true);
+  const len = src.view.getUint32(src.fetch(p, FRAME_PREFIX_BYTES), true);
   if (len < MIN_ENTRY_BYTES || len > MAX_ENTRY_BYTES) return { part: "entry", index: k, reason: `entry length ${len} is outside ${MIN_ENTRY_BYTES}..${MAX_ENTRY_BYTES}` };
   if (p + FRAME_PREFIX_BYTES + len + trailer > size) return { part: "entry", index: k, reason: "truncated: file ends inside this entry" };
-  const seq = view.getInt32(p + FRAME_PREFIX_BYTES + 4, true) * 4294967296 + view.getUint32(p + FRAME_PREFIX_BYTES, true);
+  const o = src.fetch(p, FRAME_PREFIX_BYTES + len + trailer) + FRAME_PREFIX_BYTES;
+  const seq = src.view.getInt32(o + 4, true) * 4294967296 + src.view.getUint32(o, true);
   if (seq !== k) return { part: "entry", index: k, reason: `sequence number ${seq} where ${k} belongs (entry removed, reordered, inserted or changed)` };
   return len;
 }
 
-function checkDecodes(entry: Uint8Array, k: number, onEntry: ((e: DecodedAuditEntry) => void) | null): ChainFault | null {
+function decodeAt(entry: Uint8Array, c: number, k: number): AuditEntryRead | ChainFault {
   const decoded = decodeEntry(entry);
   if (typeof decoded === "string") return { part: "entry", index: k, reason: `malformed entry: ${decoded}` };
-  onEntry?.(decoded);
-  return null;
+  return { chainIndex: c, index: k, entry: decoded, bytes: entry };
 }
 
-function checkHead(bytes: Uint8Array, p: number, entryCount: number, head: Uint8Array): { end: number; headHex: string } | ChainFault {
-  if (p + HASH_BYTES > bytes.length) return { part: "head", index: entryCount, reason: "truncated: file ends inside the head hash" };
-  if (!sameBytes(head, bytes.subarray(p, p + HASH_BYTES))) {
+function checkHead(src: AuditBytes, p: number, entryCount: number, head: Uint8Array): { end: number; headHex: string } | ChainFault {
+  if (p + HASH_BYTES > src.size) return { part: "head", index: entryCount, reason: "truncated: file ends inside the head hash" };
+  const o = src.fetch(p, HASH_BYTES);
+  if (!sameBytes(head, src.bytes.subarray(o, o + HASH_BYTES))) {
     return { part: "head", index: entryCount, reason: "stored head hash does not match the chain (entries removed from the end, label or head changed)" };
   }
   return { end: p + HASH_BYTES, headHex: hex(head) };
 }
 
 /** Format 2: blocks of blockEntries frames, each followed by sha256(previous || its frames). */
-function walkV2Chain(
-  bytes: Uint8Array, view: DataView, start: number, entryCount: number, blockEntries: number, genesis: Uint8Array, onEntry: ((e: DecodedAuditEntry) => void) | null,
-): { end: number; headHex: string } | ChainFault {
+function* walkV2Chain(
+  src: AuditBytes, c: number, start: number, entryCount: number, blockEntries: number, genesis: Uint8Array,
+): Generator<AuditEntryRead, { end: number; headHex: string } | ChainFault, void> {
   let prev: Uint8Array = genesis;
   let p = start;
   for (let first = 0; first < entryCount; first += blockEntries) {
     const last = Math.min(first + blockEntries, entryCount) - 1;
-    const blockStart = p;
+    src.beginHash(prev, p);
     for (let k = first; k <= last; k++) {
-      const len = checkFrame(bytes, view, p, k, 0);
+      const len = checkFrame(src, p, k, 0);
       if (typeof len !== "number") return len;
-      const bad = checkDecodes(bytes.subarray(p + FRAME_PREFIX_BYTES, p + FRAME_PREFIX_BYTES + len), k, onEntry);
-      if (bad !== null) return bad;
+      const o = src.fetch(p, FRAME_PREFIX_BYTES + len) + FRAME_PREFIX_BYTES;
+      const read = decodeAt(src.bytes.subarray(o, o + len), c, k);
+      if ("part" in read) return read;
+      yield read;
       p += FRAME_PREFIX_BYTES + len;
     }
     const range = { part: "block" as const, index: first, through: last };
-    if (p + HASH_BYTES > bytes.length) return { ...range, reason: "truncated: file ends inside this block's hash" };
-    const h = createHash("sha256").update(prev).update(bytes.subarray(blockStart, p)).digest();
-    if (!sameBytes(h, bytes.subarray(p, p + HASH_BYTES))) {
+    if (p + HASH_BYTES > src.size) return { ...range, reason: "truncated: file ends inside this block's hash" };
+    const h = src.endHash(p);
+    const o = src.fetch(p, HASH_BYTES);
+    if (!sameBytes(h, src.bytes.subarray(o, o + HASH_BYTES))) {
       return { ...range, reason: `hash mismatch (an entry of ${first}..${last}, the block's stored hash, or the label changed)` };
     }
     prev = h;
     p += HASH_BYTES;
   }
-  return checkHead(bytes, p, entryCount, prev);
+  return checkHead(src, p, entryCount, prev);
 }
 
 /** Format 1: each frame carries sha256(previous || entry). */
-function walkV1Chain(
-  bytes: Uint8Array, view: DataView, start: number, entryCount: number, genesis: Uint8Array, onEntry: ((e: DecodedAuditEntry) => void) | null,
-): { end: number; headHex: string } | ChainFault {
+function* walkV1Chain(
+  src: AuditBytes, c: number, start: number, entryCount: number, genesis: Uint8Array,
+): Generator<AuditEntryRead, { end: number; headHex: string } | ChainFault, void> {
   let prev: Uint8Array = genesis;
   let p = start;
   for (let k = 0; k < entryCount; k++) {
-    const len = checkFrame(bytes, view, p, k, HASH_BYTES);
+    const len = checkFrame(src, p, k, HASH_BYTES);
     if (typeof len !== "number") return len;
-    const entry = bytes.subarray(p + FRAME_PREFIX_BYTES, p + FRAME_PREFIX_BYTES + len);
-    const h = createHash("sha256").update(prev).update(entry).digest();
-    if (!sameBytes(h, bytes.subarray(p + FRAME_PREFIX_BYTES + len, p + V1_FRAME_OVERHEAD_BYTES + len))) {
+    const o = src.fetch(p, V1_FRAME_OVERHEAD_BYTES + len) + FRAME_PREFIX_BYTES;
+    src.beginHash(prev, p + FRAME_PREFIX_BYTES);
+    const h = src.endHash(p + FRAME_PREFIX_BYTES + len);
+    if (!sameBytes(h, src.bytes.subarray(o + len, o + len + HASH_BYTES))) {
       return { part: "entry", index: k, reason: "hash mismatch (this entry, its stored hash, or the label changed)" };
     }
-    const bad = checkDecodes(entry, k, onEntry);
-    if (bad !== null) return bad;
+    const read = decodeAt(src.bytes.subarray(o, o + len), c, k);
+    if ("part" in read) return read;
+    yield read;
     prev = h;
     p += V1_FRAME_OVERHEAD_BYTES + len;
   }
-  return checkHead(bytes, p, entryCount, prev);
+  return checkHead(src, p, entryCount, prev);
 }

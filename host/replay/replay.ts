@@ -20,12 +20,22 @@
  *
  * The first divergence is named (strategy, instance, event index, expected
  * vs actual).
+ *
+ * Nothing is held whole: each capture's audit chain is read from its file
+ * through a fixed window (AuditFileReader) and compared entry by entry as
+ * re-execution appends the same chain to a log that keeps only its head;
+ * fuel is compared per event as it is reported, against the fuel file read
+ * in order. A session of any length replays in the memory of one window.
+ * The recorded chain is verified as it is read, to its end whatever the
+ * comparison found: a file that does not hold is refused naming the file
+ * (InputError), never reported as a divergence or a match.
  */
 import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../abi/codes.ts";
-import { encodeAuditFile } from "../audit/auditFile.ts";
-import { readAuditChains } from "../audit/auditChains.ts";
-import type { DecodedAuditEntry } from "../audit/auditEncoding.ts";
+import { auditBreakText, type AuditEntryRead, type AuditVerifyResult } from "../audit/auditFile.ts";
+import { decodeEntry, encodedEntryBytes, encodeEntry, type AuditEntry, type DecodedAuditEntry } from "../audit/auditEncoding.ts";
+import { AuditFileReader, MIN_WINDOW_BYTES, WINDOW_BYTES } from "../audit/auditFileReader.ts";
+import { AUDIT_BLOCK_ENTRIES, AUDIT_FORMAT_VERSION } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { InputError } from "../cli/errors.ts";
 import { FuelTrace } from "../engine/fuelTrace.ts";
@@ -34,6 +44,7 @@ import type { InstanceCapture } from "../live/liveRun.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
 import { MAX_FUEL_PER_EVENT, sandboxLimits } from "../sandbox/limits.ts";
 import { prepareModule } from "../sandbox/preparedModule.ts";
+import { FuelFileReader } from "./fuelFile.ts";
 import { captureKey, type Session, type SessionStrategy, type StrategyCapture } from "./session.ts";
 
 export interface Divergence {
@@ -86,6 +97,11 @@ export interface StrategyReplay {
   readonly instances: InstanceReplay[];
 }
 
+export interface ReplayOptions {
+  /** The buffer each audit file is read through (AuditFileReader; default WINDOW_BYTES). */
+  readonly auditWindowBytes?: number;
+}
+
 export interface ReplayResult {
   /** No divergence, and every instance checked at least as far as the capture allows. */
   readonly ok: boolean;
@@ -118,14 +134,18 @@ function sameDecision(a: HostDecision, b: HostDecision): boolean {
   return a.eventIndex === b.eventIndex && a.call === b.call && a.result === b.result && a.args.length === b.args.length && a.args.every((v, i) => Object.is(v, b.args[i]));
 }
 
-export function replaySession(session: Session): ReplayResult {
+export function replaySession(session: Session, options: ReplayOptions = {}): ReplayResult {
   const { meta } = session;
-  const decisions = session.hostAudit ? hostDecisions(session.hostAudit) : null;
+  const windowBytes = options.auditWindowBytes ?? WINDOW_BYTES;
+  if (!Number.isInteger(windowBytes) || windowBytes < MIN_WINDOW_BYTES) {
+    throw new RangeError(`replaySession: auditWindowBytes must be an integer ≥ ${MIN_WINDOW_BYTES}, got ${windowBytes}`);
+  }
+  const decisions = session.hostAudit ? hostDecisions(session.hostAudit, windowBytes) : null;
   const strategies = meta.strategies.map((s): StrategyReplay => {
     const mine = meta.instances.filter((x) => x.strategies.includes(s.index)).sort((a, b) => a.instance - b.instance);
     const instances = mine.map((x): InstanceReplay => {
       const cap = session.captures.get(captureKey(s.index, x.instance));
-      if (x.ranges !== undefined && cap) return replayCaptured(session, s, x, cap);
+      if (x.ranges !== undefined && cap) return replayCaptured(session, s, x, cap, windowBytes);
       if (x.death && decisions) return replayHostView(session, s, x, decisions.get(captureKey(s.index, x.instance)) ?? []);
       return missing(x, "none (its worker died before reporting)");
     });
@@ -156,12 +176,36 @@ function specOf(session: Session, s: SessionStrategy): StrategySpec {
 }
 
 /** Full check of an instance that stopped cleanly, against its own capture. */
-function replayCaptured(session: Session, s: SessionStrategy, x: InstanceCapture, recorded: StrategyCapture): InstanceReplay {
-  const log = new AuditLog(`strategy:${s.codeId}`);
-  const runner = new StrategyRunner(specOf(session, s), session.meta.instruments, log, null, s.index, () => {});
-  const trace = new FuelTrace();
-  runner.fuelTrace = trace;
-  const processed: number[] = [];
+function replayCaptured(session: Session, s: SessionStrategy, x: InstanceCapture, recorded: StrategyCapture, windowBytes: number): InstanceReplay {
+  const chain = new RecordedChain(recorded, x.instance, windowBytes);
+  let fuel: ReplayedFuel | null = null;
+  try {
+    fuel = new ReplayedFuel(recorded, x.instance);
+    const log = new ReplayedLog(`strategy:${s.codeId}`, chain);
+    const runner = new StrategyRunner(specOf(session, s), session.meta.instruments, log, null, s.index, () => {});
+    runner.fuelTrace = fuel;
+    reexecute(session, s, x, runner, fuel);
+    // Throws if the recorded chain does not hold, wherever it breaks: that outranks any comparison.
+    const expected = chain.finish();
+    const divergence = chain.divergence ?? fuel.finish();
+    return {
+      // A session recorded before audit format 2 holds a format-1 head, which the
+      // same entries cannot reproduce here; its chain verified as it was read, and
+      // with the same label and every entry matched the heads would agree in
+      // its format.
+      instance: x.instance, worker: x.worker, startAt: x.startAt, coverage: "full",
+      ok: divergence === undefined && expected.label === log.label
+        && (expected.formatVersion !== AUDIT_FORMAT_VERSION || expected.headHex === log.headHex),
+      calls: log.count, fuelEvents: fuel.length, auditHash: log.headHex, divergence,
+    };
+  } finally {
+    chain.close();
+    fuel?.close();
+  }
+}
+
+/** Runs a captured instance over exactly the events its worker consumed, with its kill switches, from rf_start to rf_stop. */
+function reexecute(session: Session, s: SessionStrategy, x: InstanceCapture, runner: StrategyRunner, fuel: ReplayedFuel): void {
   const kills: [number, number][] = [];
   const k3 = x.kills!;
   for (let k = 0; k < k3.length; k += 3) if (k3[k + 1] === s.index) kills.push([k3[k], k3[k + 2]]);
@@ -182,54 +226,182 @@ function replayCaptured(session: Session, s: SessionStrategy, x: InstanceCapture
       }
       const kind = words[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-      const before = trace.length;
+      fuel.eventIndex = e;
       runner.onMarket(words, at, e);
-      if (trace.length > before) processed.push(e);
     }
   }
   if (!started) runner.start(0, 0);
   runner.stop(x.stopAt!);
-  const expected = readAuditChains(recorded.audit)[0];
-  const actual = readAuditChains(encodeAuditFile([log]))[0];
-  let divergence: Divergence | undefined;
-  const n = Math.max(expected.entries.length, actual.entries.length);
-  for (let i = 0; i < n && !divergence; i++) {
-    const a = expected.entries[i];
-    const b = actual.entries[i];
-    if (!a || !b || !sameEntry(a, b)) {
-      let expectedText = describeCall(a);
-      let actualText = describeCall(b);
-      // Same call, arguments and result: say what else differs (where, when, or the detail past what is shown).
-      if (expectedText === actualText) {
-        const [x, y] = [a!, b!];
-        const what = (e: DecodedAuditEntry) => x.eventIndex !== y.eventIndex ? ` at event ${e.eventIndex}` : x.timeNs !== y.timeNs ? ` at time ${e.timeNs} ns` : ` with detail '${e.detail ?? ""}'`;
-        expectedText += what(x);
-        actualText += what(y);
-      }
-      divergence = { what: "call", instance: x.instance, eventIndex: (a ?? b)!.eventIndex, expected: expectedText, actual: actualText };
+}
+
+/** Expected vs actual for the first entry in which two chains differ (either may have ended). */
+function callDivergence(instance: number, a: DecodedAuditEntry | undefined, b: DecodedAuditEntry | undefined): Divergence {
+  let expectedText = describeCall(a);
+  let actualText = describeCall(b);
+  // Same call, arguments and result: say what else differs (where, when, or the detail past what is shown).
+  if (expectedText === actualText) {
+    const [x, y] = [a!, b!];
+    const what = (e: DecodedAuditEntry) => x.eventIndex !== y.eventIndex ? ` at event ${e.eventIndex}` : x.timeNs !== y.timeNs ? ` at time ${e.timeNs} ns` : ` with detail '${e.detail ?? ""}'`;
+    expectedText += what(x);
+    actualText += what(y);
+  }
+  return { what: "call", instance, eventIndex: (a ?? b)!.eventIndex, expected: expectedText, actual: actualText };
+}
+
+/**
+ * An instance's recorded audit chain, read from its file while re-execution
+ * appends the same chain (ReplayedLog): each appended entry is compared with
+ * the recorded one at its position at once, and neither chain is held.
+ *
+ * A recorded entry is compared before the hash that covers it is checked
+ * (auditEntries), so the comparison is a verdict only once finish() has
+ * read the file to its end and the chain held: a break anywhere, before or
+ * after the first difference, is the file's problem and outranks it.
+ */
+class RecordedChain {
+  /** The first difference (entries from then on are not compared). */
+  divergence: Divergence | undefined;
+  private readonly reader: AuditFileReader;
+  private readonly walk: Generator<AuditEntryRead, AuditVerifyResult, void>;
+  private result: AuditVerifyResult | null = null;
+  /** What went wrong reading the file (it changed while it was read). */
+  private failure: Error | null = null;
+  /** The replayed entry, encoded as the chain holds it. */
+  private scratch = Buffer.alloc(4096);
+  private scratchView = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.byteLength);
+
+  constructor(private readonly capture: StrategyCapture, private readonly instance: number, windowBytes: number) {
+    try {
+      this.reader = AuditFileReader.open(capture.auditFile, windowBytes);
+    } catch {
+      throw new InputError(`${capture.auditName} is missing or unreadable`);
+    }
+    this.walk = this.reader.entries();
+  }
+
+  /** The next recorded entry; null at the file's end or where it stops holding (finish() says which). */
+  private next(): AuditEntryRead | null {
+    if (this.result !== null || this.failure !== null) return null;
+    try {
+      const r = this.walk.next();
+      if (!r.done) return r.value;
+      this.result = r.value;
+    } catch (e) {
+      this.failure = e as Error;
+    }
+    return null;
+  }
+
+  /**
+   * Re-execution appended `e` as entry `index` of its chain. Called inside a
+   * host call, so it never throws: what it finds waits for finish().
+   */
+  appended(e: AuditEntry, index: number, strategy: number | undefined): void {
+    if (this.divergence !== undefined) return;
+    const recorded = this.next();
+    const size = encodedEntryBytes(e);
+    if (size > this.scratch.length) {
+      this.scratch = Buffer.alloc(Math.max(size, this.scratch.length * 2));
+      this.scratchView = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.byteLength);
+    }
+    const end = encodeEntry(this.scratch, this.scratchView, 0, index, e, strategy);
+    const replayed = this.scratch.subarray(0, end);
+    // Equal bytes are equal entries; unequal bytes may still decode equal (a NaN's payload), as entries were always compared.
+    if (recorded !== null && Buffer.compare(recorded.bytes, replayed) === 0) return;
+    const actual = decodeEntry(replayed) as DecodedAuditEntry;
+    if (recorded !== null && sameEntry(recorded.entry, actual)) return;
+    this.divergence = callDivergence(this.instance, recorded?.entry, actual);
+  }
+
+  /**
+   * After re-execution: a recorded entry it did not make is the divergence
+   * (if none came first); then the rest of the file is read and checked.
+   * Returns the recorded chain's label, head and format; throws an
+   * InputError naming the file when it does not hold.
+   */
+  finish(): { label: string; headHex: string; formatVersion: number } {
+    if (this.divergence === undefined) {
+      const extra = this.next();
+      if (extra !== null) this.divergence = callDivergence(this.instance, extra.entry, undefined);
+    }
+    while (this.next() !== null);
+    const name = this.capture.auditName;
+    if (this.failure !== null) throw new InputError(`${name}: ${this.failure.message}`);
+    const v = this.result!;
+    if (!v.ok) throw new InputError(`${name}: ${auditBreakText(v.firstBroken!)}`);
+    if (v.chains.length !== 1) throw new InputError(`${name} holds ${v.chains.length} audit chains, not 1`);
+    return { label: v.chains[0].label, headHex: v.chains[0].headHex, formatVersion: v.formatVersion };
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}
+
+/** The replayed chain: its head only (no block held however long it runs), each entry handed to the recording as it is appended. */
+class ReplayedLog extends AuditLog {
+  constructor(label: string, private readonly recorded: RecordedChain) {
+    super(label, AUDIT_BLOCK_ENTRIES, false);
+  }
+
+  override append(e: AuditEntry, strategy?: number): void {
+    super.append(e, strategy);
+    this.recorded.appended(e, this.count - 1, strategy);
+  }
+}
+
+/**
+ * Fuel per event as re-execution reports it, compared at once with the
+ * recorded fuel file and not kept: the runner takes a FuelTrace, which
+ * would hold four bytes an event for the whole session.
+ */
+class ReplayedFuel extends FuelTrace {
+  /** The event being handled (set before each onMarket): where a difference is reported. */
+  eventIndex = -1;
+  divergence: Divergence | undefined;
+  private readonly recorded: FuelFileReader;
+  private events = 0;
+
+  constructor(capture: StrategyCapture, private readonly instance: number) {
+    super();
+    try {
+      this.recorded = FuelFileReader.open(capture.fuelFile);
+    } catch {
+      throw new InputError(`${capture.fuelName} is missing or unreadable`);
     }
   }
-  const fuelRecorded = recorded.fuel;
-  const fuelReplayed = trace.toArray();
-  if (!divergence) {
-    const m = Math.max(fuelRecorded.length, fuelReplayed.length);
-    for (let i = 0; i < m; i++) {
-      if (fuelRecorded[i] !== fuelReplayed[i]) {
-        divergence = { what: "fuel", instance: x.instance, eventIndex: processed[i] ?? -1, expected: `fuel ${fuelRecorded[i] ?? "(none)"}`, actual: `fuel ${fuelReplayed[i] ?? "(none)"}` };
-        break;
-      }
-    }
+
+  override get length(): number {
+    return this.events;
   }
-  return {
-    // A session recorded before audit format 2 holds a format-1 head, which the
-    // same entries cannot reproduce here; its chain verified when read, and
-    // with the same label and every entry matched the heads would agree in
-    // its format.
-    instance: x.instance, worker: x.worker, startAt: x.startAt, coverage: "full",
-    ok: divergence === undefined && expected.label === actual.label
-      && (expected.formatVersion !== actual.formatVersion || expected.headHex === actual.headHex),
-    calls: actual.entries.length, fuelEvents: fuelReplayed.length, auditHash: actual.headHex, divergence,
-  };
+
+  override push(fuel: number): void {
+    const expected = this.recorded.next();
+    // | 0: the value as an Int32 fuel file (and FuelTrace) holds it.
+    if (this.divergence === undefined && expected !== (fuel | 0)) this.divergence = fuelDivergence(this.instance, this.eventIndex, expected, fuel | 0);
+    this.events++;
+  }
+
+  override toArray(): Int32Array {
+    throw new Error("ReplayedFuel keeps no values: it compares them as they come");
+  }
+
+  /** After re-execution: the first difference, a recorded value it did not report included. */
+  finish(): Divergence | undefined {
+    if (this.divergence === undefined) {
+      const extra = this.recorded.next();
+      if (extra !== undefined) this.divergence = fuelDivergence(this.instance, -1, extra, undefined);
+    }
+    return this.divergence;
+  }
+
+  close(): void {
+    this.recorded.close();
+  }
+}
+
+function fuelDivergence(instance: number, eventIndex: number, expected: number | undefined, actual: number | undefined): Divergence {
+  return { what: "fuel", instance, eventIndex, expected: `fuel ${expected ?? "(none)"}`, actual: `fuel ${actual ?? "(none)"}` };
 }
 
 /**
@@ -293,25 +465,40 @@ function replayHostView(session: Session, s: SessionStrategy, x: InstanceCapture
   };
 }
 
-/** The orders and cancels in the host chain, per strategy and worker instance (`restart` entries separate instances). */
-function hostDecisions(bytes: Uint8Array): Map<string, HostDecision[]> {
-  let entries: DecodedAuditEntry[];
+/** The orders and cancels in the host chain, per strategy and worker instance (`restart` entries separate instances), read streaming. */
+function hostDecisions(path: string, windowBytes: number): Map<string, HostDecision[]> {
+  let reader: AuditFileReader;
   try {
-    entries = readAuditChains(bytes)[0]?.entries ?? [];
+    reader = AuditFileReader.open(path, windowBytes);
   } catch (e) {
     throw new InputError(`session host.audit: ${(e as Error).message}`);
   }
   const instanceOf = new Map<number, number>();
   const out = new Map<string, HostDecision[]>();
-  for (const e of entries) {
-    if (e.strategy === undefined) continue;
-    if (e.call === "restart") instanceOf.set(e.strategy, e.args[1]);
-    else if (e.call === "order" || e.call === "cancel") {
-      const key = captureKey(e.strategy, instanceOf.get(e.strategy) ?? 0);
-      let list = out.get(key);
-      if (!list) out.set(key, (list = []));
-      list.push({ eventIndex: e.eventIndex, call: e.call, args: e.args, result: e.result });
+  let verified: AuditVerifyResult;
+  try {
+    const walk = reader.entries();
+    for (let r = walk.next(); ; r = walk.next()) {
+      if (r.done) {
+        verified = r.value;
+        break;
+      }
+      const e = r.value.entry;
+      // The first chain is the host's; a file that does not hold is refused below, whatever was read from it.
+      if (r.value.chainIndex !== 0 || e.strategy === undefined) continue;
+      if (e.call === "restart") instanceOf.set(e.strategy, e.args[1]);
+      else if (e.call === "order" || e.call === "cancel") {
+        const key = captureKey(e.strategy, instanceOf.get(e.strategy) ?? 0);
+        let list = out.get(key);
+        if (!list) out.set(key, (list = []));
+        list.push({ eventIndex: e.eventIndex, call: e.call, args: e.args, result: e.result });
+      }
     }
+  } catch (e) {
+    throw new InputError(`session host.audit: ${(e as Error).message}`);
+  } finally {
+    reader.close();
   }
+  if (!verified.ok) throw new InputError(`session host.audit: ${auditBreakText(verified.firstBroken!)}`);
   return out;
 }

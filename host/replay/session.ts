@@ -31,7 +31,8 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KillSwitchState } from "../abi/codes.ts";
-import { readAuditChains } from "../audit/auditChains.ts";
+import { auditBreakText } from "../audit/auditFile.ts";
+import { AuditFileReader } from "../audit/auditFileReader.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
 import { readRecordingFile, writeRecordingFile, type Recording } from "../feed/recording.ts";
@@ -72,9 +73,18 @@ export interface SessionMeta {
   readonly instances: readonly InstanceCapture[];
 }
 
+/**
+ * Where an instance's capture lies. readSession checks what is cheap (both
+ * are regular files, the audit file's header names one chain, the fuel
+ * file holds whole Int32s) and reads neither: replay streams both and
+ * verifies the chain as it reads it, so a capture's size does not matter.
+ */
 export interface StrategyCapture {
-  readonly audit: Uint8Array;
-  readonly fuel: Int32Array;
+  readonly auditFile: string;
+  /** How an error line about the audit file begins: `session 'S': strategies/0.audit`. */
+  readonly auditName: string;
+  readonly fuelFile: string;
+  readonly fuelName: string;
 }
 
 export interface Session {
@@ -83,8 +93,8 @@ export interface Session {
   readonly modules: ReadonlyMap<string, Uint8Array>;
   /** Keyed by captureKey(strategy, instance), for instances that stopped cleanly. */
   readonly captures: ReadonlyMap<string, StrategyCapture>;
-  /** The host chain's file bytes (null in version 1 sessions). */
-  readonly hostAudit: Uint8Array | null;
+  /** The host chain's file, a regular file (null in version 1 sessions): replay streams it. */
+  readonly hostAudit: string | null;
   /** SHA-256 of its SHA256SUMS (sessionSeal.ts); null for a session written before seals. */
   readonly digest: string | null;
 }
@@ -330,15 +340,15 @@ export function readSession(dir: string): Session {
     }
     if (!regular) throw new InputError(`session '${dir}': ${rel} is not a regular file`);
   };
+  /** A small file read whole (session.json, a module); captures are streamed by replay. */
   const file = (rel: string): Buffer => {
     regularFile(rel);
     try {
       return readFileSync(join(dir, rel));
     } catch (e) {
-      // Replay reads a capture whole: past 2 GiB (a strategy that audited
-      // tens of millions of calls) Node cannot, and the file is not at fault.
+      // Past 2 GiB Node cannot read a file whole; no session.json or module is that large.
       if ((e as NodeJS.ErrnoException).code === "ERR_FS_FILE_TOO_LARGE") {
-        throw new InputError(`session '${dir}': ${rel} is ${statSync(join(dir, rel)).size} bytes; replay reads a capture file whole and cannot read one over 2 GiB`);
+        throw new InputError(`session '${dir}': ${rel} is ${statSync(join(dir, rel)).size} bytes, larger than any session's ${rel}`);
       }
       throw new InputError(`session '${dir}': ${rel} is missing or unreadable`);
     }
@@ -378,22 +388,34 @@ export function readSession(dir: string): Session {
       modules.set(s.codeId, bytes);
     }
   });
-  /** The capture's files, its audit chain verified (null: an empty audit file, which version 1 writes for a worker that died). */
+  /**
+   * The capture's files, their headers checked and nothing more read: replay
+   * streams them, verifying the chain as it goes (null: an empty audit file,
+   * which version 1 writes for a worker that died).
+   */
   const readCapture = (strategy: number, instance: number, emptyIsNone = false): StrategyCapture | null => {
     const auditRel = captureFile(strategy, instance, "audit");
-    const audit = new Uint8Array(file(auditRel));
-    if (emptyIsNone && audit.length === 0) return null;
-    let chains;
+    const auditName = `session '${dir}': ${auditRel}`;
+    regularFile(auditRel);
+    let reader: AuditFileReader;
     try {
-      chains = readAuditChains(audit);
-    } catch (e) {
-      throw new InputError(`session '${dir}': ${auditRel}: ${(e as Error).message}`);
+      reader = AuditFileReader.open(join(dir, auditRel));
+    } catch {
+      throw new InputError(`${auditName} is missing or unreadable`);
     }
-    if (chains.length !== 1) throw new InputError(`session '${dir}': ${auditRel} holds ${chains.length} audit chains, not 1`);
-    const rel = captureFile(strategy, instance, "fuel");
-    const f = file(rel);
-    if (f.length % 4 !== 0) throw new InputError(`session '${dir}': ${rel} has ${f.length} bytes, not a multiple of 4`);
-    return { audit, fuel: new Int32Array(f.buffer.slice(f.byteOffset, f.byteOffset + f.length)) };
+    try {
+      if (emptyIsNone && reader.sizeBytes === 0) return null;
+      const header = reader.header;
+      if ("part" in header) throw new InputError(`${auditName}: ${auditBreakText(header)}`);
+      if (header.chainCount !== 1) throw new InputError(`${auditName} holds ${header.chainCount} audit chains, not 1`);
+    } finally {
+      reader.close();
+    }
+    const fuelRel = captureFile(strategy, instance, "fuel");
+    regularFile(fuelRel);
+    const fuelBytes = statSync(join(dir, fuelRel)).size;
+    if (fuelBytes % 4 !== 0) throw new InputError(`session '${dir}': ${fuelRel} has ${fuelBytes} bytes, not a multiple of 4`);
+    return { auditFile: join(dir, auditRel), auditName, fuelFile: join(dir, fuelRel), fuelName: `session '${dir}': ${fuelRel}` };
   };
   const captures = new Map<string, StrategyCapture>();
   let instances: InstanceCapture[];
@@ -424,6 +446,7 @@ export function readSession(dir: string): Session {
       if (x.ranges !== undefined) for (const s of x.strategies) captures.set(captureKey(s, x.instance), readCapture(s, x.instance)!);
     });
   }
-  const hostAudit = v1 ? null : new Uint8Array(file("host.audit"));
+  if (!v1) regularFile("host.audit");
+  const hostAudit = v1 ? null : join(dir, "host.audit");
   return { meta: { ...meta, instances }, feed, modules, captures, hostAudit, digest };
 }

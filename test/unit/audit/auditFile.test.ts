@@ -1,11 +1,10 @@
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readAuditChains } from "../../../host/audit/auditChains.ts";
 import { auditFileBytes, encodeAuditFile, verifyAuditBytes, writeAuditFile, type AuditBreak } from "../../../host/audit/auditFile.ts";
 import { MemorySink } from "../../../host/feed/sinks.ts";
 import { AuditLog } from "../../../host/audit/auditLog.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
-import { byteRoles, parseFile, sampleLogs, writeFile, type ByteRole } from "./auditFixtures.ts";
+import { byteRoles, parseFile, sampleLogs, v1File, writeFile, type ByteRole } from "./auditFixtures.ts";
 
 function expectBroken(bytes: Uint8Array): AuditBreak {
   const r = verifyAuditBytes(bytes);
@@ -228,42 +227,6 @@ describe("audit file: not an audit file", () => {
 });
 
 describe("audit file: format 1 (one hash per entry) is still read", () => {
-  /** A format-1 file written by hand from sampleLogs' entries: entryHash_i = sha256(entryHash_{i-1} || entry_i). */
-  function v1File(seed: number): { bytes: Uint8Array; chains: { label: string; entries: number; headHex: string }[]; frameAt: number[][] } {
-    const logs = sampleLogs(seed, 6);
-    const parts: Uint8Array[] = [];
-    const u32 = (n: number) => {
-      const b = Buffer.alloc(4);
-      b.writeUInt32LE(n, 0);
-      return b;
-    };
-    parts.push(Buffer.from("RFAUDIT1", "ascii"), u32(1), u32(logs.length));
-    let size = 16;
-    const chains = [];
-    const frameAt: number[][] = [];
-    for (const log of logs) {
-      const label = Buffer.from(log.label, "utf8");
-      parts.push(u32(label.length), label, u32(log.count));
-      size += 8 + label.length;
-      let prev: Uint8Array = createHash("sha256").update("ringfence-audit-v1\n").update(label).digest();
-      const starts: number[] = [];
-      log.visitEntries(0, (entry) => {
-        const e = Buffer.from(entry);
-        prev = createHash("sha256").update(prev).update(e).digest();
-        starts.push(size);
-        parts.push(u32(e.length), e, prev);
-        size += 4 + e.length + 32;
-      });
-      parts.push(prev);
-      size += 32;
-      frameAt.push(starts);
-      chains.push({ label: log.label, entries: log.count, headHex: Buffer.from(prev).toString("hex") });
-    }
-    const bytes = new Uint8Array(Buffer.concat(parts)); // a copy: Buffer.slice would not copy
-    if (bytes.length !== size) throw new Error(`v1File: ${bytes.length} bytes, counted ${size}`);
-    return { bytes, chains, frameAt };
-  }
-
   it("verifies, reads its entries, and names the exact entry a changed byte is in", () => {
     const seed = testSeed("auditFile.v1");
     const { bytes, chains, frameAt } = v1File(seed);

@@ -1,8 +1,9 @@
 /**
  * Test helpers: sample audit chains, and a small independent reader/writer of
- * the file layout (auditFormat.ts, format 2) so tests can remove, reorder
- * and insert entries the way an attacker would.
+ * the file layout (auditFormat.ts, format 2; a format-1 writer) so tests can
+ * remove, reorder and insert entries the way an attacker would.
  */
+import { createHash } from "node:crypto";
 import { AUDIT_FILE_HEADER_BYTES, HASH_BYTES } from "../../../host/audit/auditFormat.ts";
 import { AuditLog } from "../../../host/audit/auditLog.ts";
 import { prng, randInt } from "../../support/seed.ts";
@@ -148,4 +149,40 @@ export function byteRoles(bytes: Uint8Array): ByteRole[] {
     push(HASH_BYTES, { part: "head", chainIndex: c, index: n });
   });
   return roles;
+}
+
+/** A format-1 file written by hand from sampleLogs' entries: entryHash_i = sha256(entryHash_{i-1} || entry_i). */
+export function v1File(seed: number): { bytes: Uint8Array; chains: { label: string; entries: number; headHex: string }[]; frameAt: number[][] } {
+  const logs = sampleLogs(seed, 6);
+  const parts: Uint8Array[] = [];
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n, 0);
+    return b;
+  };
+  parts.push(Buffer.from("RFAUDIT1", "ascii"), u32(1), u32(logs.length));
+  let size = 16;
+  const chains = [];
+  const frameAt: number[][] = [];
+  for (const log of logs) {
+    const label = Buffer.from(log.label, "utf8");
+    parts.push(u32(label.length), label, u32(log.count));
+    size += 8 + label.length;
+    let prev: Uint8Array = createHash("sha256").update("ringfence-audit-v1\n").update(label).digest();
+    const starts: number[] = [];
+    log.visitEntries(0, (entry) => {
+      const e = Buffer.from(entry);
+      prev = createHash("sha256").update(prev).update(e).digest();
+      starts.push(size);
+      parts.push(u32(e.length), e, prev);
+      size += 4 + e.length + 32;
+    });
+    parts.push(prev);
+    size += 32;
+    frameAt.push(starts);
+    chains.push({ label: log.label, entries: log.count, headHex: Buffer.from(prev).toString("hex") });
+  }
+  const bytes = new Uint8Array(Buffer.concat(parts)); // a copy: Buffer.slice would not copy
+  if (bytes.length !== size) throw new Error(`v1File: ${bytes.length} bytes, counted ${size}`);
+  return { bytes, chains, frameAt };
 }

@@ -3,7 +3,7 @@
 // directory, a symlink loop. Each is one line naming the file, exit 1 —
 // never a hang or a process that reads until memory runs out.
 import { spawnSync } from "node:child_process";
-import { closeSync, cpSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,17 +58,18 @@ describe("replay refuses a session file that is not a regular file", () => {
 });
 
 describe("replay on a capture file over 2 GiB", () => {
-  it("says the file is too large to read whole, not that it is missing", () => {
-    // Sparse: 2.2 GB long, next to nothing on disk.
+  it("reads it streaming rather than refuse it for its size: a sparse one is broken at its first entry", () => {
+    // Sparse: 2.2 GB long, next to nothing on disk; the real file and chain header, then zeros.
     const dir = replaced("strategies/0.audit", (p) => {
-      const fd = openSync(p, "w");
-      ftruncateSync(fd, 2_200_000_000);
-      closeSync(fd);
+      const real = readFileSync(join(base, "strategies", "0.audit"));
+      const labelBytes = real.readUInt32LE(16);
+      writeFileSync(p, real.subarray(0, 16 + 4 + labelBytes + 8));
+      truncateSync(p, 2_200_000_000);
     });
     reseal(dir);
     const r = runCli(["replay", dir], { timeoutMs: 20_000 });
     expect(r.code).toBe(1);
     expect(hasStackTrace(r.stderr)).toBe(false);
-    expect(r.stderr.trim()).toMatch(/^ringfence: session '.*': strategies\/0\.audit is 2200000000 bytes; replay reads a capture file whole and cannot read one over 2 GiB$/);
+    expect(r.stderr.trim()).toMatch(/^ringfence: session '.*': strategies\/0\.audit: audit chain 'strategy:[0-9a-f]{64}' broken at entry 0: entry length 0 is outside \d+\.\.\d+$/);
   });
 });
