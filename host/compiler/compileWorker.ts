@@ -1,19 +1,19 @@
 /**
- * Starts one compile in a worker of its own (compile.worker.ts) and stops
- * it at a wall-clock deadline that starts with the worker. asc runs
+ * Starts one compile in a child process of its own (compile.worker.ts) and
+ * stops it at a wall-clock deadline that starts with the process. asc runs
  * synchronously for as long as a source makes it (a 1 MiB source of
  * straight-line statements: minutes), and on the thread that runs it no
- * timer can fire: terminating its worker is the only way to bound it.
- * V8 heap limits (resourceLimits, DEFAULT_COMPILE_HEAP_MB unless told
- * otherwise) bound the worker's JS heap: past them the worker is stopped and
- * the compile is one line, not a dead process. The compiler's Binaryen
+ * timer can fire: killing its process is the only way to bound it.
+ * V8 heap limits (--max-old-space-size, DEFAULT_COMPILE_HEAP_MB unless told
+ * otherwise) bound the child's JS heap: past them V8 ends the child and
+ * the compile is one line, never a dead caller. The compiler's Binaryen
  * memory, outside that heap, it caps itself (maxCompilerMemoryMb,
  * ascContainment.ts).
  *
  * Used by `ringfence build` (one compile) and the service's CompileRunner
  * (a bounded queue of them).
  */
-import { Worker } from "node:worker_threads";
+import { fork } from "node:child_process";
 import { errorLine } from "../text/printable.ts";
 import type { CompileOutcome, CompileRequest } from "./compileMessages.ts";
 
@@ -59,7 +59,19 @@ export function compileHeapMessage(maxHeapMb: number): string {
   return `the compile ran out of memory (limit ${maxHeapMb} MiB) and was stopped`;
 }
 
-/** Starts `request` in a fresh worker running `workerScript` (dist/compile.worker.mjs or a worker that imports it). */
+/** What the child writes to stderr when V8 stops it at its heap limit (a fatal error, not an exception). */
+const HEAP_FATAL = /heap out of memory|Reached heap limit|heap limit/i;
+/** Tail of the child's stderr kept to tell a heap death from another (the fatal error is its last lines). */
+const STDERR_KEEP = 16 * 1024;
+
+/**
+ * Starts `request` in a fresh child process running `workerScript`
+ * (dist/compile.worker.mjs or a script that imports it). A process, not a
+ * worker thread: a source that makes asc exhaust its heap in some ways
+ * (a generic that doubles its own type: `f<P<P<T,T>,P<T,T>>>`) is a V8
+ * fatal error, which in a worker thread aborted the whole process —
+ * `ringfence serve` with every deployment on it. A child dies alone.
+ */
 export function startCompileWorker(workerScript: string, request: CompileRequest, limits: CompileWorkerLimits): RunningCompile {
   const { timeoutMs, maxHeapMb = DEFAULT_COMPILE_HEAP_MB } = limits;
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_COMPILE_TIMEOUT_MS) {
@@ -68,12 +80,16 @@ export function startCompileWorker(workerScript: string, request: CompileRequest
   if (!Number.isSafeInteger(maxHeapMb) || maxHeapMb < 1) {
     throw new RangeError(`maxHeapMb=${maxHeapMb} must be a positive integer`);
   }
-  const worker = new Worker(workerScript, {
-    workerData: request,
-    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: COMPILE_STACK_MB },
-    // Diagnostics come back in the outcome; anything else the compiler prints stays in the worker.
-    stdout: true,
-    stderr: true,
+  const child = fork(workerScript, [], {
+    execArgv: [`--max-old-space-size=${maxHeapMb}`, "--max-semi-space-size=16", `--stack-size=${COMPILE_STACK_MB * 1024 - 64}`],
+    // Uint8Arrays (sources, the module) cross as they are.
+    serialization: "advanced",
+    // Diagnostics come back in the outcome; stdout stays in the child, stderr only tells a heap death apart.
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+  });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr = (stderr + d.toString("utf8")).slice(-STDERR_KEEP);
   });
   const result = new Promise<WorkerCompileResult>((resolve) => {
     let settled = false;
@@ -81,17 +97,30 @@ export function startCompileWorker(workerScript: string, request: CompileRequest
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      child.kill("SIGKILL");
       resolve(r);
     };
     const timer = setTimeout(() => finish({
       ok: false, limit: "timeout", message: `compile took longer than ${timeoutMs} ms and was stopped`, diagnostics: [],
     }), timeoutMs);
-    worker.once("message", (m: CompileOutcome) => finish(m));
-    worker.once("error", (e: Error & { code?: string }) => finish(e.code === "ERR_WORKER_OUT_OF_MEMORY"
+    child.once("message", (m: CompileOutcome) => finish(m));
+    child.once("error", (e: Error) => finish({ ok: false, limit: "crashed", message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] }));
+    // stderr is read to its end before "close" fires, so the fatal error's text is in by then.
+    child.once("close", (code, signal) => finish(HEAP_FATAL.test(stderr)
       ? { ok: false, limit: "memory", message: compileHeapMessage(maxHeapMb), diagnostics: [] }
-      : { ok: false, limit: "crashed", message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] }));
-    worker.once("exit", (code) => finish({ ok: false, limit: "crashed", message: `the compile worker exited with code ${code}`, diagnostics: [] }));
+      : { ok: false, limit: "crashed", message: `the compile process ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`, diagnostics: [] }));
+    child.send(request, (e) => {
+      if (e) finish({ ok: false, limit: "crashed", message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] });
+    });
   });
-  return { result, stop: async () => { await worker.terminate(); } };
+  return {
+    result,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once("close", r));
+        child.kill("SIGKILL");
+        await gone;
+      }
+    },
+  };
 }

@@ -1,9 +1,9 @@
 /**
- * Runs uploaded AssemblyScript through the compiler, one fresh worker per
- * compile, at most `concurrency` at once (the rest wait their turn in a
- * bounded queue). Each worker gets V8 heap limits (resourceLimits) and a
- * wall-clock deadline that starts when it starts, not when it was queued;
- * past the deadline it is terminated. asc's Binaryen backend keeps its heap
+ * Runs uploaded AssemblyScript through the compiler, one fresh child
+ * process per compile (compileWorker.ts), at most `concurrency` at once
+ * (the rest wait their turn in a bounded queue). Each gets V8 heap limits
+ * and a wall-clock deadline that starts when it starts, not when it was
+ * queued; past the deadline it is killed. asc's Binaryen backend keeps its heap
  * in a WebAssembly memory, which V8's heap limits do not cover and which a
  * 1 KiB source can grow to 4 GiB well inside the deadline: the compiler
  * caps that growth itself (maxCompilerMemoryMb, host/compiler/ascContainment.ts).
@@ -15,7 +15,7 @@ import type { CompileJob, CompileOutcome } from "./compileMessages.ts";
 export interface CompileLimits {
   /** Wall time one compile may take, from its worker's start, ms (at most 2^31 - 1). */
   readonly timeoutMs: number;
-  /** V8 old-generation heap of a compile worker, MiB. */
+  /** V8 old-generation heap of a compile process, MiB. */
   readonly maxHeapMb: number;
   /** Growth of the compiler's Binaryen memory (outside the V8 heap), MiB; the compiler's default when absent. */
   readonly maxCompilerMemoryMb?: number;
