@@ -56,8 +56,12 @@ let lastArity = 0;
  * so without a limit of its own a module meters or not depending on the
  * thread's stack (a worker's is larger than the main thread's); this makes
  * the answer the same everywhere. AssemblyScript output nests a few dozen deep.
+ * 1024, not 2048: metering 2046 levels needs ~700 KB of the thread's stack,
+ * which a main thread (984 KB) had only with few frames below it — under a
+ * test runner it ran out. 1024 levels meter with 500 KB (measured with
+ * --stack-size), half of a main thread's.
  */
-export const MAX_EXPRESSION_DEPTH = 2048;
+export const MAX_EXPRESSION_DEPTH = 1024;
 
 let depth = 0;
 
