@@ -8,7 +8,12 @@
  * before it touches anything, and lets it go on close.
  *
  * On Linux the lock is an abstract-namespace Unix socket whose name is
- * derived from the directory's realpath (`\0ringfence-serve-<sha256>`). The
+ * derived from a random key kept in the directory (`serve.lock.key`, mode
+ * 0600, made once, atomically): `\0ringfence-serve-<sha256(key)>`. Not from
+ * the directory's path: the same directory through a bind mount has
+ * another realpath, and a path anyone can hash gives a name anyone can
+ * bind first (abstract names have no permissions) to keep `serve` from
+ * starting. Only who can read the data directory can name its lock. The
  * kernel holds the name for the process and frees it when the process dies,
  * however it dies: there is no stale lock to take over, and of two servers
  * starting in the same instant bind() lets exactly one through. (A pid file
@@ -25,8 +30,8 @@
  * taken over when its process is gone; there, two servers starting in the
  * same instant over a stale lock are not guarded against.
  */
-import { createHash } from "node:crypto";
-import { linkSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { errorLine } from "../../text/printable.ts";
@@ -41,18 +46,57 @@ export interface ServeLock {
   release(): Promise<void>;
 }
 
-/** The abstract socket name of a data directory (its realpath, hashed: the name is at most 107 bytes). */
-export function serveLockSocketName(realDir: string): string {
-  return `\0ringfence-serve-${createHash("sha256").update(realDir).digest("hex").slice(0, 32)}`;
+export const SERVE_LOCK_KEY_FILE = "serve.lock.key";
+
+/** The abstract socket name of a data directory whose lock key is `key` (hashed: the name is at most 107 bytes). */
+export function serveLockSocketName(key: string): string {
+  return `\0ringfence-serve-${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+}
+
+/**
+ * The directory's lock key, made on first use: written aside and linked
+ * into place, so of two servers making it at once one link wins and both
+ * read the winner's key.
+ */
+function lockKey(dir: string): string {
+  const path = join(dir, SERVE_LOCK_KEY_FILE);
+  const read = (): string | null => {
+    try {
+      const key = readFileSync(path, "utf8").trim();
+      return /^[0-9a-f]{64}$/.test(key) ? key : null;
+    } catch {
+      return null;
+    }
+  };
+  const existing = read();
+  if (existing !== null) return existing;
+  const aside = `${path}.${process.pid}`;
+  try {
+    writeFileSync(aside, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
+    try {
+      linkSync(aside, path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+  } finally {
+    try {
+      unlinkSync(aside);
+    } catch {
+      // not written
+    }
+  }
+  const key = read();
+  if (key === null) throw new Error(`'${path}' is not a lock key (64 hex digits); remove it while no server runs on '${dir}'`);
+  return key;
 }
 
 /** Takes the directory's serve lock or rejects with one line naming the process that holds it. */
 export async function takeServeLock(dir: string): Promise<ServeLock> {
   const path = join(dir, SERVE_LOCK_FILE);
   if (process.platform !== "linux") return takeFileLock(dir, path);
-  let real: string;
+  let key: string;
   try {
-    real = realpathSync(dir);
+    key = lockKey(dir);
   } catch (e) {
     throw new Error(`cannot take the serve lock of '${dir}': ${errorLine(e)}`);
   }
@@ -60,7 +104,7 @@ export async function takeServeLock(dir: string): Promise<ServeLock> {
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once("error", reject);
-      socket.listen({ path: serveLockSocketName(real) }, () => {
+      socket.listen({ path: serveLockSocketName(key) }, () => {
         socket.off("error", reject);
         resolve();
       });

@@ -1,13 +1,18 @@
 /**
  * The serve lock (host/service/store/serveLock.ts): held by the kernel (an
- * abstract socket named after the data directory), so a stale serve.lock is
- * no way in, and of takeovers raced in one instant exactly one wins.
+ * abstract socket named from the data directory's secret key), so a stale
+ * serve.lock is no way in, of takeovers raced in one instant exactly one
+ * wins, and neither another path to the directory nor a name bound first
+ * by someone who can only see the path gets around it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { SERVE_LOCK_FILE, takeServeLock, type ServeLock } from "../../../host/service/store/serveLock.ts";
+import { SERVE_LOCK_FILE, SERVE_LOCK_KEY_FILE, takeServeLock, type ServeLock } from "../../../host/service/store/serveLock.ts";
 
 const root = mkdtempSync(join(tmpdir(), "rf-serve-lock-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -68,4 +73,53 @@ describe.runIf(process.platform === "linux")("serve lock", () => {
     await expect(takeServeLock(join(dir, "."))).rejects.toThrow(REFUSED);
     await held.release();
   });
+
+  it("is named from the directory's own secret key (0600, made once), not from its path: binding the path's name first does not block it", async () => {
+    const dir = freshDir("keyed");
+    // What an unprivileged user could compute from the path alone and bind first (the earlier naming).
+    const squat = createServer();
+    await new Promise<void>((resolve) => squat.listen({ path: `\0ringfence-serve-${createHash("sha256").update(realpathSync(dir)).digest("hex").slice(0, 32)}` }, () => resolve()));
+    try {
+      const held = await takeServeLock(dir);
+      const key = readFileSync(join(dir, SERVE_LOCK_KEY_FILE), "utf8");
+      expect(key).toMatch(/^[0-9a-f]{64}\n$/);
+      expect(statSync(join(dir, SERVE_LOCK_KEY_FILE)).mode & 0o777).toBe(0o600);
+      await held.release();
+      await (await takeServeLock(dir)).release();
+      expect(readFileSync(join(dir, SERVE_LOCK_KEY_FILE), "utf8")).toBe(key);
+    } finally {
+      await new Promise((r) => squat.close(r));
+    }
+  });
+
+  it("a key file that is not a key is one line, not a lock by another name", async () => {
+    const dir = freshDir("badkey");
+    writeFileSync(join(dir, SERVE_LOCK_KEY_FILE), "not a key\n");
+    await expect(takeServeLock(dir)).rejects.toThrow(/^cannot take the serve lock of '.*': '.*serve\.lock\.key' is not a lock key \(64 hex digits\); remove it while no server runs on/);
+  });
+
+  // Needs root and a mount namespace that allows it (skipped, and said, elsewhere).
+  const canBindMount = (() => {
+    if (process.getuid?.() !== 0) return false;
+    const a = mkdtempSync(join(tmpdir(), "rf-bind-probe-"));
+    const b = mkdtempSync(join(tmpdir(), "rf-bind-probe-"));
+    const ok = spawnSync("mount", ["--bind", a, b]).status === 0;
+    if (ok) spawnSync("umount", [b]);
+    rmSync(a, { recursive: true, force: true });
+    rmSync(b, { recursive: true, force: true });
+    return ok;
+  })();
+  it.runIf(canBindMount)("the same directory through a bind mount (another realpath) is refused while held", async () => {
+    const dir = freshDir("bound");
+    const other = freshDir("bound-view");
+    expect(spawnSync("mount", ["--bind", dir, other]).status).toBe(0);
+    try {
+      const held = await takeServeLock(dir);
+      await expect(takeServeLock(other)).rejects.toThrow(REFUSED);
+      await held.release();
+    } finally {
+      spawnSync("umount", [other]);
+    }
+  });
+  if (!canBindMount) it("bind mounts: not tried here (needs root and mount)", () => console.log("skipped the bind-mount case: no root or no mount here"));
 });
