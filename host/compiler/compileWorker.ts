@@ -43,6 +43,12 @@ export interface CompileWorkerLimits {
   readonly maxHeapMb?: number;
 }
 
+/** What the child is sent: the compile and the heap its compiling thread may use. */
+export interface CompileProcessRequest {
+  readonly request: CompileRequest;
+  readonly maxHeapMb: number;
+}
+
 export type WorkerCompileResult =
   | CompileOutcome
   | { readonly ok: false; readonly limit: "timeout" | "memory" | "crashed"; readonly message: string; readonly diagnostics: readonly string[] };
@@ -81,7 +87,8 @@ export function startCompileWorker(workerScript: string, request: CompileRequest
     throw new RangeError(`maxHeapMb=${maxHeapMb} must be a positive integer`);
   }
   const child = fork(workerScript, [], {
-    execArgv: [`--max-old-space-size=${maxHeapMb}`, "--max-semi-space-size=16", `--stack-size=${COMPILE_STACK_MB * 1024 - 64}`],
+    // The compile's own heap and stack are its worker's (compile.worker.ts); this bounds the watching thread and the process.
+    execArgv: [`--max-old-space-size=${maxHeapMb}`, "--max-semi-space-size=16"],
     // Uint8Arrays (sources, the module) cross as they are.
     serialization: "advanced",
     // Diagnostics come back in the outcome; stdout stays in the child, stderr only tells a heap death apart.
@@ -109,7 +116,8 @@ export function startCompileWorker(workerScript: string, request: CompileRequest
     child.once("close", (code, signal) => finish(HEAP_FATAL.test(stderr)
       ? { ok: false, limit: "memory", message: compileHeapMessage(maxHeapMb), diagnostics: [] }
       : { ok: false, limit: "crashed", message: `the compile process ${signal !== null ? `was killed by ${signal}` : `exited with code ${code}`}`, diagnostics: [] }));
-    child.send(request, (e) => {
+    const message: CompileProcessRequest = { request, maxHeapMb };
+    child.send(message, (e) => {
       if (e) finish({ ok: false, limit: "crashed", message: `the compiler failed: ${errorLine(e)}`, diagnostics: [] });
     });
   });

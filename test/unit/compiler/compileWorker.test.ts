@@ -5,6 +5,7 @@
  * small enough that a self-instantiating generic overflows it — and says it
  * is nested too deeply — before it fills that heap.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,15 +24,17 @@ describe("compile worker limits", () => {
     // A stand-in compile process that answers with the limits it was started with.
     const script = join(tmp, "limits.worker.mjs");
     writeFileSync(script, 'import { getHeapStatistics } from "node:v8";\n'
-      + 'process.once("message", () => process.send({ ok: false, message: JSON.stringify({ execArgv: process.execArgv, heapMb: getHeapStatistics().heap_size_limit / 2 ** 20 }), diagnostics: [] }, () => process.disconnect()));\n');
+      + 'process.once("message", (m) => process.send({ ok: false, message: JSON.stringify({ execArgv: process.execArgv, heapMb: getHeapStatistics().heap_size_limit / 2 ** 20, sent: m.maxHeapMb }), diagnostics: [] }, () => process.disconnect()));\n');
     const r = await startCompileWorker(script, { kind: "source", source: "", name: "x" }, { timeoutMs: 60_000 }).result;
     expect(r.ok).toBe(false);
     const limits = JSON.parse(r.ok ? "{}" : r.message);
     expect(limits.execArgv).toContain(`--max-old-space-size=${DEFAULT_COMPILE_HEAP_MB}`);
-    expect(limits.execArgv).toContain(`--stack-size=${COMPILE_STACK_MB * 1024 - 64}`);
     // The old generation plus the young one's semi-spaces.
     expect(limits.heapMb).toBeGreaterThanOrEqual(DEFAULT_COMPILE_HEAP_MB);
     expect(limits.heapMb).toBeLessThan(DEFAULT_COMPILE_HEAP_MB + 100);
+    // The compiling thread's limit (and its COMPILE_STACK_MB stack) are set from this in compile.worker.ts.
+    expect(limits.sent).toBe(DEFAULT_COMPILE_HEAP_MB);
+    expect(COMPILE_STACK_MB).toBe(2);
     expect(DEFAULT_COMPILE_LIMITS.maxHeapMb).toBe(DEFAULT_COMPILE_HEAP_MB);
   });
 
@@ -65,5 +68,39 @@ describe("compile worker limits", () => {
       { timeoutMs: DEFAULT_COMPILE_LIMITS.timeoutMs, maxHeapMb: DEFAULT_COMPILE_LIMITS.maxHeapMb }).result;
     expect(r.ok).toBe(false);
     expect(r.ok ? "" : r.message).toMatch(/^error: the source is nested too deeply for the compiler/);
+  });
+
+  it("a compile whose parent is killed ends with it: no orphan runs on past its deadline", async () => {
+    // A parent that starts a long compile (~1 MB of distinct statements: minutes) and reports its child's pid, then is SIGKILLed.
+    const slow = join(tmp, "slow.ts");
+    writeFileSync(slow, HEADER + "export function rf_start(): void {\n" + Array.from({ length: 50_000 }, (_, i) => `  g = g * 3 + ${i};\n`).join("") + "}\n");
+    const parent = join(tmp, "parent.mjs");
+    writeFileSync(parent, `import { fork } from "node:child_process";\n`
+      + `const child = fork(${JSON.stringify(distPath("compile.worker.mjs"))}, [], { serialization: "advanced", stdio: ["ignore", "ignore", "ignore", "ipc"] });\n`
+      + `child.send({ request: { kind: "file", entryPath: ${JSON.stringify(slow)} }, maxHeapMb: 512 });\n`
+      + `console.log(child.pid);\n`);
+    const p = spawn(process.execPath, [parent], { stdio: ["ignore", "pipe", "ignore"] });
+    const childPid = await new Promise<number>((resolve) => p.stdout.once("data", (d: Buffer) => resolve(Number(String(d).trim()))));
+    // Let the compile get going, then kill the parent the way a crash would.
+    const alive = () => {
+      try {
+        process.kill(childPid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(alive(), "the compile should still be running when its parent dies").toBe(true);
+    p.kill("SIGKILL");
+    let waited = 0;
+    // The compile alone takes ~8 s here: a child that outlives its parent by 2 s is compiling on as an orphan.
+    while (alive() && waited < 2_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      waited += 100;
+    }
+    const orphan = alive();
+    if (orphan) process.kill(childPid, "SIGKILL");
+    expect(orphan, `compile process ${childPid} outlived its parent by 2 s`).toBe(false);
   });
 });
