@@ -8,6 +8,17 @@ import { InputError } from "./errors.ts";
  * reading, so a huge file is never loaded).
  */
 export function readInputFile(path: string, what: string, maxBytes: number): Uint8Array {
+  const size = inputFileSize(path, what);
+  if (size > maxBytes) throw new InputError(`${what} '${path}' is ${size} bytes, over the ${maxBytes}-byte limit`);
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new InputError(`${what} '${path}' cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+}
+
+/** The size of an input file that is there and regular (for a reader that streams it), with readInputFile's one-line errors. */
+export function inputFileSize(path: string, what: string): number {
   let size: number;
   try {
     const st = statSync(path);
@@ -20,12 +31,7 @@ export function readInputFile(path: string, what: string, maxBytes: number): Uin
     if (code === "ENOENT") throw new InputError(`${what} '${path}' does not exist`);
     throw new InputError(`${what} '${path}' cannot be read (${code ?? "error"})`);
   }
-  if (size > maxBytes) throw new InputError(`${what} '${path}' is ${size} bytes, over the ${maxBytes}-byte limit`);
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new InputError(`${what} '${path}' cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-  }
+  return size;
 }
 
 /**

@@ -10,18 +10,39 @@
  *           directory, empty, or not an audit file)
  *   exit 2  usage
  */
-import { verifyAuditBytes, type AuditBreak, type AuditChainSummary } from "../../audit/auditFile.ts";
+import type { AuditBreak, AuditChainSummary, AuditVerifyResult } from "../../audit/auditFile.ts";
+import { AuditFileReader } from "../../audit/auditFileReader.ts";
 import { printableJson, quoted } from "../../text/printable.ts";
 import { parseCommandArgs, onePositional } from "../args.ts";
 import { InputError, UsageError } from "../errors.ts";
-import { readInputFile } from "../files.ts";
+import { inputFileSize, readInputFile } from "../files.ts";
 
-/** Largest audit file read (the whole file is held in memory to verify it). */
-const MAX_AUDIT_FILE_BYTES = 2 ** 31 - 1;
 /** Largest backtest report read for --report. */
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
 const USAGE = "audit: usage: ringfence audit verify FILE [--head CHAIN=HEX ...] [--report REPORT.json] [--json]";
+
+/** Verifies a file of any size through the reader's window (bounded memory): the result verifyAuditBytes gives for its bytes. */
+function verifyAuditFile(path: string): AuditVerifyResult {
+  let reader: AuditFileReader;
+  try {
+    reader = AuditFileReader.open(path);
+  } catch (e) {
+    throw new InputError(`audit file '${path}' cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const walk = reader.entries();
+    for (;;) {
+      const step = walk.next();
+      if (step.done) return step.value;
+    }
+  } catch (e) {
+    // The only throw left is the file shrinking under the reader.
+    throw new InputError(`audit file '${path}': ${(e as Error).message}`);
+  } finally {
+    reader.close();
+  }
+}
 
 function where(b: AuditBreak): string {
   const chain = `chain #${b.chainIndex} ${quoted(b.chain)}`;
@@ -147,11 +168,10 @@ export async function run(argv: string[]): Promise<number> {
   });
   const path = onePositional("audit verify", positionals, "audit FILE");
   const expected = (values.head ?? []).map(parseHead);
-  const bytes = readInputFile(path, "audit file", MAX_AUDIT_FILE_BYTES);
-  if (bytes.length === 0) throw new InputError(`audit file '${path}' is empty`);
+  if (inputFileSize(path, "audit file") === 0) throw new InputError(`audit file '${path}' is empty`);
   const report = values.report === undefined ? null : headsFromReport(values.report);
   if (report !== null) expected.push(...report.heads);
-  const result = verifyAuditBytes(bytes);
+  const result = verifyAuditFile(path);
   // Heads are compared only once every chain holds: a broken chain is the first thing to say.
   const mismatches: string[] = [];
   if (result.ok) {

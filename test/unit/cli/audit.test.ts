@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -313,5 +313,18 @@ describe("ringfence audit verify", () => {
       expect(r.stderr).toMatch(want);
       expect(r.stderr.trimEnd().split("\n").length).toBe(1);
     }
+  });
+
+  it("a file over 2 GiB is read through, not refused for its size: a sparse one is broken at its first entry", () => {
+    // The real file header and the run chain's header, then zeros to 2.2 GB (sparse: next to nothing on disk).
+    const real = encodeAuditFile(logs);
+    const labelBytes = new DataView(real.buffer, real.byteOffset).getUint32(16, true);
+    const path = write("huge.rfaudit", real.subarray(0, 16 + 4 + labelBytes + 8));
+    truncateSync(path, 2_200_000_000);
+    const r = runCli(["audit", "verify", path], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stderr).toMatch(/^ringfence: audit file '.*huge\.rfaudit': chain #0 'run' entry 0: entry length 0 is outside \d+\.\.\d+\n$/);
+    rmSync(path);
   });
 });
