@@ -19,7 +19,7 @@ const COMMANDS: Record<string, { load: () => Promise<CommandModule>; summary: st
   backtest: { load: () => import("./commands/backtest.ts"), summary: "backtest --data FILE --strategy A.wasm [...] [--fuel N] [--audit FILE] [--html FILE] [--json]" },
   run: { load: () => import("./commands/run.ts"), summary: "run --feed synthetic|FILE --strategy A.wasm [...] [--workers N] [--wait spin|hybrid|block] [--duration S] [--restart none|fresh [--max-restarts N] [--restart-backoff-ms MS]] [--record SESSION] [--json]" },
   sweep: { load: () => import("./commands/sweep.ts"), summary: "sweep --strategy X.wasm --data FILE --param name=v1,v2,… [...] [--threads N] [--html FILE] [--json]: parameter grid on a piscina pool" },
-  replay: { load: () => import("./commands/replay.ts"), summary: "replay SESSION [--json]: re-execute a recorded live session and check every decision" },
+  replay: { load: () => import("./commands/replay.ts"), summary: "replay SESSION [--json] [--expect-digest HEX]: check a recorded live session against its seal, re-execute it and check every decision" },
   audit: { load: () => import("./commands/audit.ts"), summary: "audit verify FILE [--head CHAIN=HEX] [--report R.json]: check an audit log's hash chains (and their heads)" },
   serve: { load: () => import("./commands/serve.ts"), summary: "serve [--port P] [--host H] [--data DIR]: the multi-tenant upload service and dashboard (docs/service.md)" },
   keys: { load: () => import("./commands/keys.ts"), summary: "keys create --data DIR --tenant T --role quant|risk|admin | keys list|revoke --data DIR: API keys for serve" },
@@ -35,6 +35,13 @@ function usage(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Output piped into something that stopped reading (`… | head`): end quietly, as a Unix tool does, not with an unhandled EPIPE's stack.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      throw e;
+    });
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     process.stdout.write(usage() + "\n");

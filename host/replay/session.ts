@@ -393,24 +393,34 @@ export function readSession(dir: string): Session {
    * streams them, verifying the chain as it goes (null: an empty audit file,
    * which version 1 writes for a worker that died).
    */
-  const readCapture = (strategy: number, instance: number, emptyIsNone = false): StrategyCapture | null => {
-    const auditRel = captureFile(strategy, instance, "audit");
-    const auditName = `session '${dir}': ${auditRel}`;
-    regularFile(auditRel);
+  /**
+   * Checks that an audit file of the session opens and holds one chain (a
+   * walk keeps a summary per chain: a file of millions of empty chains was
+   * memory); false for an empty file when `emptyIsNone`.
+   */
+  const oneChain = (rel: string, emptyIsNone: boolean): boolean => {
+    const name = `session '${dir}': ${rel}`;
+    regularFile(rel);
     let reader: AuditFileReader;
     try {
-      reader = AuditFileReader.open(join(dir, auditRel));
+      reader = AuditFileReader.open(join(dir, rel));
     } catch {
-      throw new InputError(`${auditName} is missing or unreadable`);
+      throw new InputError(`${name} is missing or unreadable`);
     }
     try {
-      if (emptyIsNone && reader.sizeBytes === 0) return null;
+      if (emptyIsNone && reader.sizeBytes === 0) return false;
       const header = reader.header;
-      if ("part" in header) throw new InputError(`${auditName}: ${auditBreakText(header)}`);
-      if (header.chainCount !== 1) throw new InputError(`${auditName} holds ${header.chainCount} audit chains, not 1`);
+      if ("part" in header) throw new InputError(`${name}: ${auditBreakText(header)}`);
+      if (header.chainCount !== 1) throw new InputError(`${name} holds ${header.chainCount} audit chains, not 1`);
+      return true;
     } finally {
       reader.close();
     }
+  };
+  const readCapture = (strategy: number, instance: number, emptyIsNone = false): StrategyCapture | null => {
+    const auditRel = captureFile(strategy, instance, "audit");
+    const auditName = `session '${dir}': ${auditRel}`;
+    if (!oneChain(auditRel, emptyIsNone)) return null;
     const fuelRel = captureFile(strategy, instance, "fuel");
     regularFile(fuelRel);
     const fuelBytes = statSync(join(dir, fuelRel)).size;
@@ -446,7 +456,8 @@ export function readSession(dir: string): Session {
       if (x.ranges !== undefined) for (const s of x.strategies) captures.set(captureKey(s, x.instance), readCapture(s, x.instance)!);
     });
   }
-  if (!v1) regularFile("host.audit");
+  // The host's chain, like a capture: exactly one.
+  if (!v1) oneChain("host.audit", false);
   const hostAudit = v1 ? null : join(dir, "host.audit");
   return { meta: { ...meta, instances }, feed, modules, captures, hostAudit, digest };
 }

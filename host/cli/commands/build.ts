@@ -27,7 +27,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { writeFileWhole } from "../../feed/sinks.ts";
+import { outputProblem, writeFileWhole } from "../../feed/sinks.ts";
 import { basename, dirname, join, resolve } from "node:path";
 import { intFlag, parseCommandArgs, onePositional } from "../args.ts";
 import { findBuilt } from "../builtPaths.ts";
@@ -65,6 +65,9 @@ export async function run(argv: string[]): Promise<number> {
   const timeoutS = intFlag(COMMAND, "timeout", values.timeout, DEFAULT_TIMEOUT_S, 1);
   if (timeoutS > MAX_TIMEOUT_S) throw new UsageError(`${COMMAND}: --timeout must be 1..${MAX_TIMEOUT_S} seconds, got ${timeoutS}`);
   const maxHeapMb = intFlag(COMMAND, "max-heap", values["max-heap"], DEFAULT_COMPILE_HEAP_MB, 1);
+  // Said before the compile, not after it: a FIFO, device or symlink is never written (sinks.ts).
+  const notFile = outputProblem(out);
+  if (notFile !== null) throw new InputError(`${COMMAND}: -o '${displayPath(out)}': cannot write: ${notFile}`);
 
   const script = findBuilt("compile.worker.mjs", "the compile worker");
   const r = await startCompileWorker(script, { kind: "file", entryPath: entry }, { timeoutMs: timeoutS * 1000, maxHeapMb }).result;
@@ -87,8 +90,12 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new InputError(`cannot write '${displayPath(out)}' (${(e as NodeJS.ErrnoException).code ?? "error"})`);
   }
-  // Temp file + rename (never a FIFO, device or symlink in place of the output).
-  writeFileWhole(out, wasm);
+  // Temp file + rename: all of the module under the name, or nothing.
+  try {
+    writeFileWhole(out, wasm);
+  } catch (e) {
+    throw new InputError(`${COMMAND}: ${(e as Error).message}`);
+  }
   const sha256 = createHash("sha256").update(wasm).digest("hex");
   process.stdout.write(`${displayPath(out)} ${wasm.length} bytes sha256:${sha256}\n`);
   return 0;

@@ -70,6 +70,17 @@ describe("an output path that is not a regular file", () => {
     });
   }
 
+  it("build says so before it compiles: a source that would outrun --timeout 1 still gets the output's line", () => {
+    const slow = join(dir, "slow.ts");
+    writeFileSync(slow, 'export * from "ringfence/exports";\nlet g: i32 = 0;\nexport function rf_start(): void {\n'
+      + Array.from({ length: 50_000 }, (_, i) => `  g = g * 3 + ${i};\n`).join("") + "}\n");
+    const out = join(dir, "early.wasm");
+    execFileSync("mkfifo", [out]);
+    const r = runCli(["build", slow, "-o", out, "--timeout", "1"], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^ringfence: build: -o '.*early\.wasm': cannot write: it is a FIFO/);
+  });
+
   it("a regular file is still replaced whole (the refusal is only for what is not one)", () => {
     const out = join(dir, "plain.wasm");
     writeFileSync(out, "old");

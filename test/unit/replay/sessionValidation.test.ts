@@ -12,6 +12,8 @@ import { hasStackTrace, runCli, type CliResult } from "../../support/cli.ts";
 import { distPath } from "../../support/dist.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
 import { reseal } from "../../support/session.ts";
+import { encodeAuditFile } from "../../../host/audit/auditFile.ts";
+import { AuditLog } from "../../../host/audit/auditLog.ts";
 
 /** session.json as a test edits it. */
 type Meta = Record<string, any>;
@@ -187,6 +189,18 @@ describe("replay refuses a malformed session.json", () => {
     rmSync(join(dir, "host.audit"));
     rmSync(join(dir, "SHA256SUMS"));
     expectRefused(replay(dir), pattern);
+  });
+});
+
+describe("replay refuses a host.audit that is not one chain", () => {
+  it("two chains (each a summary kept while read: millions of empty ones were memory)", () => {
+    const dir = tampered(() => {});
+    const a = new AuditLog("host");
+    const b = new AuditLog("extra");
+    a.append({ eventIndex: 0, timeNs: 0, call: "order", args: [0], result: 1 });
+    writeFileSync(join(dir, "host.audit"), encodeAuditFile([a, b]));
+    reseal(dir);
+    expectRefused(replay(dir), /^ringfence: session '.*': host\.audit holds 2 audit chains, not 1$/);
   });
 });
 
