@@ -7,13 +7,15 @@
  */
 import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
 import type { Recording } from "../feed/recording.ts";
+import type { RecordingReader } from "../feed/recordingReader.ts";
 import { runLive } from "../live/liveRun.ts";
 import { RingPolicy } from "../ring/broadcastLayout.ts";
 import type { WaitMode } from "../ring/wait/index.ts";
 import type { BacktestReport } from "./backtest.ts";
 
 export interface WorkerBacktestOptions {
-  readonly recording: Recording;
+  /** In memory, or a file's reader streamed a block at a time. */
+  readonly recording: Recording | RecordingReader;
   readonly strategies: readonly StrategySpec[];
   readonly workers: number;
   readonly workerScript: string;

@@ -72,6 +72,31 @@ export function checkRecordingFile(path: string): RecordingHeader {
   }
 }
 
+/**
+ * Writes the first `count` events of the recording file `from` to `to`
+ * under `header`, a block at a time (what a session keeps of a streamed
+ * feed); the same bytes writeRecordingFile gives for them held whole.
+ */
+export function copyRecordingPrefix(from: string, to: string, count: number, header: RecordingHeaderFields): RecordingSummary {
+  const reader = RecordingReader.openFile(from);
+  const writer = RecordingWriter.toFile(to, header);
+  try {
+    const block = new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS);
+    for (let left = count; left > 0;) {
+      const n = reader.readBlock(block, 0);
+      if (n === 0) throw new RecordingError(`${from}: holds fewer than the ${count} events to copy`);
+      writer.append(block, 0, Math.min(n, left));
+      left -= Math.min(n, left);
+    }
+    return writer.finish();
+  } catch (e) {
+    writer.abort();
+    throw e;
+  } finally {
+    reader.close();
+  }
+}
+
 /** Writes `rec` to `path` through a temporary file and a rename: no half-written file ever has the name. */
 export function writeRecordingFile(
   path: string,

@@ -7,6 +7,8 @@
 import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
 import type { StrategyReport, StrategySpec } from "../engine/strategyRunner.ts";
 import type { Recording } from "../feed/recording.ts";
+import { eventFeed } from "../feed/eventFeed.ts";
+import type { RecordingReader } from "../feed/recordingReader.ts";
 import { RingPolicy } from "../ring/broadcastLayout.ts";
 import type { WaitMode } from "../ring/wait/index.ts";
 import { decodeFromCompressedBase64 } from "hdr-histogram-js";
@@ -26,7 +28,8 @@ export function defaultWorkerCount(strategies: number, cores: number): number {
 }
 
 export interface LiveRunOptions {
-  readonly recording: Recording;
+  /** The feed: a recording in memory, or a file's reader streamed a block at a time. */
+  readonly recording: Recording | RecordingReader;
   readonly strategies: readonly StrategySpec[];
   readonly workers: number;
   readonly wait: WaitMode;
@@ -139,10 +142,11 @@ export interface LiveReport {
 const CLOCK_EVERY = 32;
 
 export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
-  const total = o.recording.count;
+  const feed = eventFeed(o.recording);
+  const total = feed.total;
   const sup = new Supervisor({
     strategies: o.strategies,
-    instruments: o.recording.header.instruments,
+    instruments: feed.instruments,
     workers: o.workers,
     wait: o.wait,
     policy: o.policy,
@@ -158,7 +162,6 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     restart: o.restart,
   });
   await sup.ready(10_000);
-  const events = o.recording.events;
   const t0 = performance.now();
   let next = 0;
   let lastYield = t0;
@@ -182,7 +185,17 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
       if (o.ratePerSec > 0) due = Math.min(total, Math.floor((elapsed / 1000) * o.ratePerSec));
     }
     const allowed = due - next;
-    if (allowed > 0) next += sup.publish(events, next * EVENT_RECORD_WORDS, Math.min(allowed, o.publishBatch ?? 256));
+    if (allowed > 0) {
+      let ready: number;
+      try {
+        ready = feed.available(next);
+      } catch (e) {
+        // A damaged block further into a streamed file: stop the workers, then say what broke.
+        await sup.stop();
+        throw e;
+      }
+      next += sup.publish(feed.words, (next - feed.base) * EVENT_RECORD_WORDS, Math.min(allowed, ready, o.publishBatch ?? 256));
+    }
     sup.pump();
     if (o.onEvent && !hookFired && next >= o.onEvent.atEvent) {
       hookFired = true;
@@ -198,6 +211,15 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
     if (o.onTick && now - lastView >= viewEvery) {
       lastView = now;
       o.onTick(sup.telemetry, now - t0);
+    }
+  }
+  // A streamed file's trailer (its event count and digest) is read once its last block went out.
+  if (next === total) {
+    try {
+      if (feed.available(next) !== 0) throw new Error(`runLive: the feed holds events past the ${total} its trailer counts`);
+    } catch (e) {
+      await sup.stop();
+      throw e;
     }
   }
   const dones = await sup.stop();

@@ -35,7 +35,8 @@ import { auditBreakText } from "../audit/auditFile.ts";
 import { AuditFileReader } from "../audit/auditFileReader.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
-import { readRecordingFile, writeRecordingFile, type Recording } from "../feed/recording.ts";
+import { copyRecordingPrefix, readRecordingFile, writeRecordingFile, type Recording } from "../feed/recording.ts";
+import { RecordingReader } from "../feed/recordingReader.ts";
 import type { InstanceCapture, LiveCapture } from "../live/liveRun.ts";
 import type { RestartPolicy } from "../live/restartPolicy.ts";
 import { InputError } from "../cli/errors.ts";
@@ -110,7 +111,7 @@ export function captureFile(strategy: number, instance: number, ext: "audit" | "
 
 export function writeSession(
   dir: string,
-  o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
+  o: { recording: Recording | RecordingReader; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
 ): string {
   const target = resolve(dir);
   const tmp = stagingDir(dir);
@@ -179,16 +180,15 @@ function moveInto(from: string, to: string): void {
 
 function writeSessionFiles(
   tmp: string,
-  o: { recording: Recording; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
+  o: { recording: Recording | RecordingReader; strategies: readonly StrategySpec[]; capture: LiveCapture; config: SessionMeta["config"] },
 ): void {
   mkdirSync(join(tmp, "modules"), { recursive: true });
   mkdirSync(join(tmp, "strategies"), { recursive: true });
   const { recording, capture } = o;
-  writeRecordingFile(join(tmp, "feed.rfr"), {
-    header: { ...recording.header, source: `session of ${recording.header.source}` },
-    events: recording.events.subarray(0, capture.published * 16),
-    count: capture.published,
-  });
+  const header = { ...recording.header, source: `session of ${recording.header.source}` };
+  // A streamed feed is copied from its file, a block at a time: the same bytes.
+  if (recording instanceof RecordingReader) copyRecordingPrefix(recording.name, join(tmp, "feed.rfr"), capture.published, header);
+  else writeRecordingFile(join(tmp, "feed.rfr"), { header, events: recording.events.subarray(0, capture.published * 16), count: capture.published });
   for (const c of capture.strategies) {
     moveInto(c.auditFile, join(tmp, captureFile(c.index, c.instance, "audit")));
     writeFileSync(join(tmp, captureFile(c.index, c.instance, "fuel")), new Uint8Array(c.fuel.buffer, c.fuel.byteOffset, c.fuel.byteLength));

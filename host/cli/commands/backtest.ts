@@ -5,7 +5,6 @@ import type { BacktestReport } from "../../backtest/backtest.ts";
 import { formatSummary } from "../../backtest/summary.ts";
 import { TempFileSink, writeFileWhole } from "../../feed/sinks.ts";
 import { renderHtmlReport } from "../../report/htmlReport.ts";
-import { readRecordingFile } from "../../feed/recording.ts";
 import { RecordingReader } from "../../feed/recordingReader.ts";
 import { errorLine } from "../../text/printable.ts";
 import { intFlag, parseFlags } from "../args.ts";
@@ -40,10 +39,15 @@ export async function run(argv: string[]): Promise<number> {
   if (workers > 64) throw new UsageError("backtest: --workers must be ≤ 64");
   if (workers > 0 && (values.audit || values.logs || values.html !== undefined)) throw new UsageError("backtest: --audit, --logs and --html need the in-process backtest (omit --workers)");
   if (workers > 0) {
-    // The lossless ring is fed from memory: the recording is read whole.
-    const recording = readRecordingFile(values.data);
-    const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
-    const report = await runWorkerBacktest({ recording, strategies, workers, workerScript: workerScriptPath() });
+    // The lossless ring is fed a block at a time too.
+    const recording = RecordingReader.openFile(values.data);
+    let report;
+    try {
+      const strategies = values.strategy.map((p) => loadStrategy(p, params, risk, sandbox));
+      report = await runWorkerBacktest({ recording, strategies, workers, workerScript: workerScriptPath() });
+    } finally {
+      recording.close();
+    }
     process.stdout.write(values.json ? JSON.stringify(report) + "\n" : formatSummary(report) + "\n");
     return 0;
   }

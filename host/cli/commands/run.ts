@@ -3,7 +3,7 @@
  * with an optional restart policy for workers that die (--restart fresh).
  */
 import { generateSynthetic } from "../../feed/synthetic.ts";
-import { readRecordingFile } from "../../feed/recording.ts";
+import { RecordingReader } from "../../feed/recordingReader.ts";
 import { defaultWorkerCount, runLive } from "../../live/liveRun.ts";
 import { TerminalView } from "../../live/terminalView.ts";
 import { RingPolicy } from "../../ring/broadcastLayout.ts";
@@ -57,7 +57,8 @@ export async function run(argv: string[]): Promise<number> {
   const feed = values.feed ?? "synthetic";
   const recording = feed === "synthetic"
     ? generateSynthetic({ seed: intFlag("run", "seed", values.seed, 42), events: intFlag("run", "events", values.events, 1_000_000, 1), instruments: 3 })
-    : readRecordingFile(feed);
+    // Streamed a block at a time (its header checked now, each block before it is published).
+    : RecordingReader.openFile(feed);
   const risk = parseRisk("run", values.risk ?? []);
   const sandbox = parseSandbox("run", values);
   const params = parseParams("run", values.param ?? []);
@@ -87,6 +88,10 @@ export async function run(argv: string[]): Promise<number> {
     throw e;
   }).finally(() => interrupt.dispose());
   const stoppedBy = interrupt.received();
+  // The session copies its feed from the file, so the reader stays open until it is written.
+  const closeFeed = (): void => {
+    if (recording instanceof RecordingReader) recording.close();
+  };
   const { capture, ...printable } = report;
   let recordFailure: CliError | null = null;
   // The recorded session and its digest (sessionSeal.ts): the anchor to keep.
@@ -105,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
       recordFailure = e instanceof CliError ? e : new InputError(`run: the run finished but session '${values.record}' could not be written: ${writeFailure(e)}`);
     }
   }
+  closeFeed();
   if (values.json) process.stdout.write(JSON.stringify(session ? { ...printable, session } : printable) + "\n");
   else {
     const t = report.telemetry;

@@ -1,0 +1,53 @@
+/**
+ * The events a feed thread publishes, in order: a recording held whole, or
+ * a recording file read a block at a time (memory flat in its length).
+ * `available(next)` says how many events from `next` on are in `words`
+ * (starting at record `next - base`), reading the next block when the
+ * current one is used up; the caller copies them out (the ring's publish
+ * does) before asking again. Every block is checked before it is handed
+ * out; a problem further into a file is the reader's RecordingError then.
+ */
+import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
+import type { InstrumentSpec } from "./instrument.ts";
+import { checkRecordingFile, type Recording } from "./recording.ts";
+import { RecordingError } from "./recordingError.ts";
+import { RECORDS_PER_BLOCK_MAX } from "./recordingFormat.ts";
+import { RecordingReader } from "./recordingReader.ts";
+
+export interface EventFeed {
+  readonly instruments: readonly InstrumentSpec[];
+  /** Events in all. */
+  readonly total: number;
+  /** Holds event `base` at record 0. */
+  readonly words: Int32Array;
+  readonly base: number;
+  /** Events in `words` from `next` on (next ≥ base); 0 only at the end. */
+  available(next: number): number;
+}
+
+export function eventFeed(src: Recording | RecordingReader): EventFeed {
+  if (!(src instanceof RecordingReader)) {
+    return { instruments: src.header.instruments, total: src.count, words: src.events, base: 0, available: (next) => src.count - next };
+  }
+  const total = src.claimedEvents();
+  if (total < 0) {
+    // Its trailer does not hold: read it through for the reader's own line naming where it breaks.
+    checkRecordingFile(src.name);
+    throw new RecordingError(`${src.name}: its trailer does not hold`);
+  }
+  const feed = {
+    instruments: src.header.instruments,
+    total,
+    words: new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS),
+    base: 0,
+    end: 0,
+    available(next: number): number {
+      if (next < feed.end) return feed.end - next;
+      const n = src.readBlock(feed.words, 0);
+      feed.base = next;
+      feed.end = next + n;
+      return n;
+    },
+  };
+  return feed;
+}
