@@ -51,3 +51,38 @@ export function eventFeed(src: Recording | RecordingReader): EventFeed {
   };
   return feed;
 }
+
+/**
+ * Events of a recording file visited in increasing index order (gaps
+ * allowed), a block at a time: what replay needs to re-execute an instance
+ * over the events its worker consumed. `at(e)` is the word offset of event
+ * `e` in `words`; when it has to read on, `beforeRefill` runs first (the
+ * runner copies what its venue still reads from the words about to be
+ * overwritten).
+ */
+export class FeedCursor {
+  readonly words = new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS);
+  private readonly reader: RecordingReader;
+  private base = 0;
+  private end = 0;
+
+  constructor(path: string, private readonly beforeRefill: () => void) {
+    this.reader = RecordingReader.openFile(path);
+  }
+
+  at(e: number): number {
+    if (e < this.base) throw new RangeError(`FeedCursor: event ${e} is behind the cursor (${this.base})`);
+    while (e >= this.end) {
+      this.beforeRefill();
+      const n = this.reader.readBlock(this.words, 0);
+      if (n === 0) throw new RecordingError(`${this.reader.name}: holds ${this.end} events, not event ${e}`);
+      this.base = this.end;
+      this.end += n;
+    }
+    return (e - this.base) * EVENT_RECORD_WORDS;
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}

@@ -30,7 +30,7 @@
  * comparison found: a file that does not hold is refused naming the file
  * (InputError), never reported as a divergence or a match.
  */
-import { EVENT_RECORD_WORDS, EventWord } from "../abi/eventRecord.ts";
+import { EventWord } from "../abi/eventRecord.ts";
 import { EventKind, KillSwitchState } from "../abi/codes.ts";
 import { auditBreakText, type AuditEntryRead, type AuditVerifyResult } from "../audit/auditFile.ts";
 import { decodeEntry, encodedEntryBytes, encodeEntry, type AuditEntry, type DecodedAuditEntry } from "../audit/auditEncoding.ts";
@@ -44,6 +44,7 @@ import type { InstanceCapture } from "../live/liveRun.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
 import { MAX_FUEL_PER_EVENT, sandboxLimits } from "../sandbox/limits.ts";
 import { prepareModule } from "../sandbox/preparedModule.ts";
+import { FeedCursor } from "../feed/eventFeed.ts";
 import { FuelFileReader } from "./fuelFile.ts";
 import { captureKey, type Session, type SessionStrategy, type StrategyCapture } from "./session.ts";
 
@@ -211,24 +212,30 @@ function reexecute(session: Session, s: SessionStrategy, x: InstanceCapture, run
   for (let k = 0; k < k3.length; k += 3) if (k3[k + 1] === s.index) kills.push([k3[k], k3[k + 2]]);
   let killAt = 0;
   let started = false;
-  const words = session.feed.events;
+  // The venue may still read quotes from the words a refill overwrites: it copies them first.
+  const feed = new FeedCursor(session.feed, () => runner.keepEvents());
+  const words = feed.words;
   const ranges = x.ranges!;
-  for (let r = 0; r < ranges.length; r += 2) {
-    const start = ranges[r];
-    const count = ranges[r + 1];
-    for (let e = start; e < start + count; e++) {
-      // Mirror the worker: kill switches apply before the first event of a batch, then start.
-      while (killAt < kills.length && kills[killAt][0] === e) runner.setKillSwitch(kills[killAt++][1] as KillSwitchState);
-      const at = e * EVENT_RECORD_WORDS;
-      if (!started) {
-        started = true;
-        runner.start(words[at + EventWord.timeHi], words[at + EventWord.timeLo]);
+  try {
+    for (let r = 0; r < ranges.length; r += 2) {
+      const start = ranges[r];
+      const count = ranges[r + 1];
+      for (let e = start; e < start + count; e++) {
+        // Mirror the worker: kill switches apply before the first event of a batch, then start.
+        while (killAt < kills.length && kills[killAt][0] === e) runner.setKillSwitch(kills[killAt++][1] as KillSwitchState);
+        const at = feed.at(e);
+        if (!started) {
+          started = true;
+          runner.start(words[at + EventWord.timeHi], words[at + EventWord.timeLo]);
+        }
+        const kind = words[at + EventWord.kind];
+        if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
+        fuel.eventIndex = e;
+        runner.onMarket(words, at, e);
       }
-      const kind = words[at + EventWord.kind];
-      if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
-      fuel.eventIndex = e;
-      runner.onMarket(words, at, e);
     }
+  } finally {
+    feed.close();
   }
   if (!started) runner.start(0, 0);
   runner.stop(x.stopAt!);
@@ -435,22 +442,27 @@ function replayHostView(session: Session, s: SessionStrategy, x: InstanceCapture
   };
   const runner = new StrategyRunner(specOf(session, s), session.meta.instruments, new AuditLog(`strategy:${s.codeId}`), null, s.index, () => {}, observer);
   const initialKill = d.initialKills[x.strategies.indexOf(s.index)];
-  const words = session.feed.events;
+  const feed = new FeedCursor(session.feed, () => runner.keepEvents());
+  const words = feed.words;
   let gap = 0;
   let started = false;
   const end = Math.min(d.lastCursor + d.batch, session.meta.events);
-  for (let e = x.startAt; e < end; e++) {
-    while (gap < d.gaps.length && e >= d.gaps[gap] + d.gaps[gap + 1]) gap += 2;
-    if (gap < d.gaps.length && e >= d.gaps[gap]) continue;
-    const at = e * EVENT_RECORD_WORDS;
-    if (!started) {
-      // Mirror the worker: a kill switch already set when it started applies before its first event, then rf_start.
-      started = true;
-      if (initialKill !== KillSwitchState.Active) runner.setKillSwitch(initialKill as KillSwitchState);
-      runner.start(words[at + EventWord.timeHi], words[at + EventWord.timeLo]);
+  try {
+    for (let e = x.startAt; e < end; e++) {
+      while (gap < d.gaps.length && e >= d.gaps[gap] + d.gaps[gap + 1]) gap += 2;
+      if (gap < d.gaps.length && e >= d.gaps[gap]) continue;
+      const at = feed.at(e);
+      if (!started) {
+        // Mirror the worker: a kill switch already set when it started applies before its first event, then rf_start.
+        started = true;
+        if (initialKill !== KillSwitchState.Active) runner.setKillSwitch(initialKill as KillSwitchState);
+        runner.start(words[at + EventWord.timeHi], words[at + EventWord.timeLo]);
+      }
+      const kind = words[at + EventWord.kind];
+      if (kind === EventKind.Quote || kind === EventKind.Trade) runner.onMarket(words, at, e);
     }
-    const kind = words[at + EventWord.kind];
-    if (kind === EventKind.Quote || kind === EventKind.Trade) runner.onMarket(words, at, e);
+  } finally {
+    feed.close();
   }
   let divergence: Divergence | undefined;
   for (let i = 0; i < seen.length && !divergence; i++) {

@@ -35,7 +35,7 @@ import { auditBreakText } from "../audit/auditFile.ts";
 import { AuditFileReader } from "../audit/auditFileReader.ts";
 import type { StrategySpec } from "../engine/strategyRunner.ts";
 import type { InstrumentSpec } from "../feed/instrument.ts";
-import { copyRecordingPrefix, readRecordingFile, writeRecordingFile, type Recording } from "../feed/recording.ts";
+import { checkRecordingFile, copyRecordingPrefix, writeRecordingFile, type Recording } from "../feed/recording.ts";
 import { RecordingReader } from "../feed/recordingReader.ts";
 import type { InstanceCapture, LiveCapture } from "../live/liveRun.ts";
 import type { RestartPolicy } from "../live/restartPolicy.ts";
@@ -90,7 +90,8 @@ export interface StrategyCapture {
 
 export interface Session {
   readonly meta: SessionMeta;
-  readonly feed: Recording;
+  /** feed.rfr, checked through once (replay reads it again, a block at a time). */
+  readonly feed: string;
   readonly modules: ReadonlyMap<string, Uint8Array>;
   /** Keyed by captureKey(strategy, instance), for instances that stopped cleanly. */
   readonly captures: ReadonlyMap<string, StrategyCapture>;
@@ -369,9 +370,10 @@ export function readSession(dir: string): Session {
   }
   // As every session file: a regular file, or one line naming it.
   regularFile("feed.rfr");
-  const feed = readRecordingFile(join(dir, "feed.rfr"));
-  if (feed.count !== meta.events) throw new InputError(`session '${dir}': feed.rfr holds ${feed.count} events, session.json says ${meta.events}`);
-  if (!sameInstruments(meta.instruments, feed.header.instruments)) throw new InputError(`session '${dir}': the instruments in session.json are not those of feed.rfr`);
+  const feed = join(dir, "feed.rfr");
+  const feedHeader = checkRecordingFile(feed);
+  if (feedHeader.events !== meta.events) throw new InputError(`session '${dir}': feed.rfr holds ${feedHeader.events} events, session.json says ${meta.events}`);
+  if (!sameInstruments(meta.instruments, feedHeader.instruments)) throw new InputError(`session '${dir}': the instruments in session.json are not those of feed.rfr`);
   const modules = new Map<string, Uint8Array>();
   meta.strategies.forEach((s, i) => {
     const problem = strategyProblem(s, i);
