@@ -80,6 +80,8 @@ export class LineReader {
     this.lineNumber++;
     const line = this.buf.toString("utf8", s, e);
     if (line.includes("\0")) throw new CsvError(`${this.path}:${this.lineNumber}: contains a NUL byte (not a text CSV file)`);
+    // A bare CR inside a line: the file ends its lines with CR alone (classic Mac), so this "line" is several.
+    if (line.includes("\r")) throw new CsvError(`${this.path}:${this.lineNumber}: has a carriage return inside the line: lines must end in LF or CRLF, not CR alone (convert the file, e.g. tr '\\r' '\\n')`);
     return line;
   }
 

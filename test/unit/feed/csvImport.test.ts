@@ -266,6 +266,7 @@ describe("every bad line is one FILE:LINE error and no output", () => {
     ["no header", "1,A,1,1\n", {}, ":1: no header row (the first line has numbers); name the columns with --columns time,symbol,price,size,side (in the file's column order, '-' to skip one) or role=N pairs"],
     ["missing column", "time,symbol,price\n1,A,1\n", {}, ":1: no size column in the header (looked for size, qty, quantity, volume, vol, amount, trade_size, trade_qty, shares, lots, sz); name it with --columns size=NAME"],
     ["NUL", "time,symbol,price,size\n1,A,1,1\n2,A\u0000,1,1\n", {}, ":3: contains a NUL byte (not a text CSV file)"],
+    ["CR-only line ends", "time,symbol,price,size\r1,A,1,1\r2,A,1,1\r", {}, ":1: has a carriage return inside the line: lines must end in LF or CRLF, not CR alone (convert the file, e.g. tr '\\r' '\\n')"],
   ];
   for (const [name, text, o, suffix] of cases) {
     it(name, () => {
