@@ -10,8 +10,8 @@ import { AUDIT_BLOCK_ENTRIES } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { buildRunChain } from "./runChain.ts";
 import type { Recording } from "../feed/recording.ts";
-import { RECORDS_PER_BLOCK_MAX } from "../feed/recordingFormat.ts";
-import { RecordingReader } from "../feed/recordingReader.ts";
+import { eventFeed } from "../feed/eventFeed.ts";
+import type { RecordingReader } from "../feed/recordingReader.ts";
 import { SeriesRecorder } from "../engine/seriesRecorder.ts";
 import { StrategyRunner, type LogSink, type StrategyReport, type StrategySpec } from "../engine/strategyRunner.ts";
 
@@ -46,27 +46,28 @@ export interface BacktestRun {
 const discardLogs: LogSink = () => {};
 
 export function runBacktest(o: BacktestOptions): BacktestRun {
-  const src = o.recording;
-  const instruments = src.header.instruments;
+  // A file is read a block at a time (eventFeed): every block checked before a
+  // strategy sees it, memory flat in the recording's length.
+  const feed = eventFeed(o.recording);
   const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`, AUDIT_BLOCK_ENTRIES, o.keepAudit === true));
   const runners = o.strategies.map(
-    (s, i) => new StrategyRunner(s, instruments, logs[i], null, i, o.logSink ?? discardLogs),
+    (s, i) => new StrategyRunner(s, feed.instruments, logs[i], null, i, o.logSink ?? discardLogs),
   );
-  const blocks = src instanceof RecordingReader ? streamed(src) : inMemory(src);
   if (o.seriesPoints) {
-    const every = Math.max(1, Math.floor(Math.max(0, blocks.expected) / o.seriesPoints));
+    const every = Math.max(1, Math.floor(feed.total / o.seriesPoints));
     for (const r of runners) r.seriesRecorder = new SeriesRecorder(every);
   }
   let n = 0;
   let started = false;
-  for (let count; (count = blocks.next()) > 0;) {
-    const words = blocks.words;
+  for (let count; (count = feed.available(n)) > 0;) {
+    const words = feed.words;
+    const first = (n - feed.base) * EVENT_RECORD_WORDS;
     if (!started) {
       started = true;
-      for (const r of runners) r.start(words[EventWord.timeHi], words[EventWord.timeLo]);
+      for (const r of runners) r.start(words[first + EventWord.timeHi], words[first + EventWord.timeLo]);
     }
     for (let i = 0; i < count; i++) {
-      const at = i * EVENT_RECORD_WORDS;
+      const at = first + i * EVENT_RECORD_WORDS;
       const kind = words[at + EventWord.kind];
       if (kind !== EventKind.Quote && kind !== EventKind.Trade) continue;
       for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, n + i);
@@ -83,36 +84,4 @@ export function runBacktest(o: BacktestOptions): BacktestRun {
     report: { events: n, auditHash: runAudit.headHex, strategies },
     auditLogs: [runAudit, ...logs],
   };
-}
-
-/** The events a backtest goes through, one block at a time in `words` (from record 0). */
-interface EventBlocks {
-  /** How many events there should be in all (a hint, -1 if unknown). */
-  readonly expected: number;
-  readonly words: Int32Array;
-  /** Makes the next block current; its record count, 0 at the end. */
-  next(): number;
-}
-
-function inMemory(recording: Recording): EventBlocks {
-  let given = false;
-  return {
-    expected: recording.count,
-    words: recording.events,
-    next: () => (given ? 0 : ((given = true), recording.count)),
-  };
-}
-
-/**
- * A recording read block by block into one buffer (a file block holds at
- * most RECORDS_PER_BLOCK_MAX records): memory stays flat however long the
- * recording, and every block is checked (its CRC, its events) before a
- * strategy sees it. A problem found further on — a damaged block, a trailer
- * that does not add up — ends the backtest with the reader's one line.
- */
-function streamed(reader: RecordingReader): EventBlocks {
-  const words = new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS);
-  // A trailer that does not check out fails the read at the end; until then the file's size bounds the count.
-  const claimed = reader.claimedEvents();
-  return { expected: claimed >= 0 ? claimed : reader.maxEvents(), words, next: () => reader.readBlock(words, 0) };
 }
