@@ -7,6 +7,7 @@
  * does) before asking again. Every block is checked before it is handed
  * out; a problem further into a file is the reader's RecordingError then.
  */
+import { createHash } from "node:crypto";
 import { EVENT_RECORD_WORDS } from "../abi/eventRecord.ts";
 import type { InstrumentSpec } from "./instrument.ts";
 import { checkRecordingFile, type Recording } from "./recording.ts";
@@ -23,11 +24,43 @@ export interface EventFeed {
   readonly base: number;
   /** Events in `words` from `next` on (next ≥ base); 0 only at the end. */
   available(next: number): number;
+  /**
+   * After the last event: reads on to a file's trailer, which checks its
+   * event count and digest (the reader's RecordingError if they do not
+   * hold: a trailer that under-counts stopped the feed short).
+   */
+  finish(next: number): void;
+  /**
+   * With `digestPublished`: the SHA-256 (hex) of the records handed to
+   * published() so far — what a session's copy of the feed must equal.
+   */
+  publishedSha256(): string;
+  /** Records `count` events from `next` on went out (only hashed, with digestPublished). */
+  published(next: number, count: number): void;
 }
 
-export function eventFeed(src: Recording | RecordingReader): EventFeed {
+/**
+ * The feed of `src`. `digestPublished` hashes what published() is told went
+ * out (a --record run of a file: its session copies the events from the
+ * file again, and must find the same ones).
+ */
+export function eventFeed(src: Recording | RecordingReader, digestPublished = false): EventFeed {
+  const hash = digestPublished ? createHash("sha256") : null;
+  const published = (words: Int32Array, at: number, count: number): void => {
+    hash?.update(new Uint8Array(words.buffer, words.byteOffset + at * 4, count * EVENT_RECORD_WORDS * 4));
+  };
+  const publishedSha256 = (): string => {
+    if (hash === null) throw new Error("eventFeed: made without digestPublished");
+    return hash.copy().digest("hex");
+  };
   if (!(src instanceof RecordingReader)) {
-    return { instruments: src.header.instruments, total: src.count, words: src.events, base: 0, available: (next) => src.count - next };
+    return {
+      instruments: src.header.instruments, total: src.count, words: src.events, base: 0,
+      available: (next) => src.count - next,
+      finish: () => {},
+      published: (next, count) => published(src.events, next * EVENT_RECORD_WORDS, count),
+      publishedSha256,
+    };
   }
   const total = src.claimedEvents();
   if (total < 0) {
@@ -48,6 +81,12 @@ export function eventFeed(src: Recording | RecordingReader): EventFeed {
       feed.end = next + n;
       return n;
     },
+    finish(next: number): void {
+      // Past the count the trailer claims, the reader's own trailer check says what is wrong.
+      for (let at = next; feed.available(at) > 0; at = feed.end);
+    },
+    published: (next: number, count: number) => published(feed.words, (next - feed.base) * EVENT_RECORD_WORDS, count),
+    publishedSha256,
   };
   return feed;
 }

@@ -102,6 +102,8 @@ export interface InstanceCapture {
 export interface LiveCapture {
   /** Events the feed published: recording[0, published). */
   readonly published: number;
+  /** SHA-256 (hex) of those events' records, as they were published. */
+  readonly publishedSha256: string;
   readonly instances: readonly InstanceCapture[];
   /** Per strategy and instance that reported one: its audit file (in captureDir), fuel per event, and the most sealed audit blocks its worker held at once. */
   readonly strategies: { readonly index: number; readonly worker: number; readonly instance: number; readonly auditFile: string; readonly fuel: Int32Array; readonly auditBlocksHeldMax: number }[];
@@ -142,7 +144,8 @@ export interface LiveReport {
 const CLOCK_EVERY = 32;
 
 export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
-  const feed = eventFeed(o.recording);
+  // A recorded run of a file hashes what it publishes: the session copies the events from the file again (copyRecordingPrefix).
+  const feed = eventFeed(o.recording, o.record === true);
   const total = feed.total;
   const sup = new Supervisor({
     strategies: o.strategies,
@@ -194,7 +197,9 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
         await sup.stop();
         throw e;
       }
-      next += sup.publish(feed.words, (next - feed.base) * EVENT_RECORD_WORDS, Math.min(allowed, ready, o.publishBatch ?? 256));
+      const sent = sup.publish(feed.words, (next - feed.base) * EVENT_RECORD_WORDS, Math.min(allowed, ready, o.publishBatch ?? 256));
+      if (o.record === true && sent > 0) feed.published(next, sent);
+      next += sent;
     }
     sup.pump();
     if (o.onEvent && !hookFired && next >= o.onEvent.atEvent) {
@@ -216,7 +221,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
   // A streamed file's trailer (its event count and digest) is read once its last block went out.
   if (next === total) {
     try {
-      if (feed.available(next) !== 0) throw new Error(`runLive: the feed holds events past the ${total} its trailer counts`);
+      feed.finish(next);
     } catch (e) {
       await sup.stop();
       throw e;
@@ -259,7 +264,7 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
       });
     const strategies = records.flatMap((r) => (r.capture?.strategies ?? []).map((s) => ({ ...s, worker: r.worker, instance: r.instance })))
       .sort((a, b) => a.index - b.index || a.instance - b.instance);
-    capture = { published: next, instances, strategies, hostAudit: encodeAuditFile([sup.audit]) };
+    capture = { published: next, publishedSha256: feed.publishedSha256(), instances, strategies, hostAudit: encodeAuditFile([sup.audit]) };
   }
   return {
     events: next,

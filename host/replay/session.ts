@@ -187,9 +187,16 @@ function writeSessionFiles(
   mkdirSync(join(tmp, "strategies"), { recursive: true });
   const { recording, capture } = o;
   const header = { ...recording.header, source: `session of ${recording.header.source}` };
-  // A streamed feed is copied from its file, a block at a time: the same bytes.
-  if (recording instanceof RecordingReader) copyRecordingPrefix(recording.name, join(tmp, "feed.rfr"), capture.published, header);
-  else writeRecordingFile(join(tmp, "feed.rfr"), { header, events: recording.events.subarray(0, capture.published * 16), count: capture.published });
+  // A streamed feed is copied from its file again, a block at a time; it
+  // must hold the events the run published (the file may have been changed
+  // or replaced while the run read it).
+  const written = recording instanceof RecordingReader
+    ? copyRecordingPrefix(recording.name, join(tmp, "feed.rfr"), capture.published, header)
+    : writeRecordingFile(join(tmp, "feed.rfr"), { header, events: recording.events.subarray(0, capture.published * 16), count: capture.published });
+  if (written.eventsSha256 !== capture.publishedSha256) {
+    // Not an InputError: the caller says which session could not be written.
+    throw new Error(`the feed file changed while the run read it: its first ${capture.published} events are not the ones published`);
+  }
   for (const c of capture.strategies) {
     moveInto(c.auditFile, join(tmp, captureFile(c.index, c.instance, "audit")));
     writeFileSync(join(tmp, captureFile(c.index, c.instance, "fuel")), new Uint8Array(c.fuel.buffer, c.fuel.byteOffset, c.fuel.byteLength));

@@ -4,14 +4,16 @@
 // feed.rfr holds exactly the events published (copied from the file), and a
 // file damaged past its first blocks is the reader's one line with the
 // workers stopped — never a hang or a report over part of the file.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readRecordingFile } from "../../host/feed/recording.ts";
 import { RecordingWriter } from "../../host/feed/recordingWriter.ts";
 import { generateSynthetic } from "../../host/feed/synthetic.ts";
-import { hasStackTrace, runCli } from "../support/cli.ts";
+import { hasStackTrace, runCli, runCliActing } from "../support/cli.ts";
+import { TrailerOffset } from "../../host/feed/recordingFormat.ts";
+import { layoutOf, reseal } from "../unit/feed/feedHelpers.ts";
 import { distPath } from "../support/dist.ts";
 import { prng, randInt, testSeed } from "../support/seed.ts";
 
@@ -87,5 +89,41 @@ describe("a recording file fed to the rings a block at a time", () => {
     expect(hasStackTrace(r.stderr)).toBe(false);
     expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^ringfence: .*damaged-\d+\.rfr: block \d+ at byte \d+ fails its checksum/);
     expect(r.stdout).toBe("");
+  });
+
+  it.each([
+    ["run --feed", (f: string) => ["run", "--feed", f, ...strategies(), "--workers", "1", "--lossless", "--rate", "0", "--json"]],
+    ["backtest --workers 1", (f: string) => ["backtest", "--data", f, ...strategies(), "--workers", "1", "--json"]],
+  ])("%s on a file whose trailer counts fewer events than it holds: the reader's line, not an internal error", (_name, args) => {
+    // The count rewritten (and the trailer's checksum redone): the feed stops at the count, then reads on to the trailer.
+    const bytes = readFileSync(data);
+    const { trailerAt } = layoutOf(bytes);
+    const fewer = rec.count - randInt(rand, 1, 500);
+    new DataView(bytes.buffer, bytes.byteOffset).setUint32(trailerAt + TrailerOffset.events, fewer, true);
+    const lying = join(root, `fewer-${fewer}.rfr`);
+    writeFileSync(lying, reseal(bytes));
+    const r = runCli(args(lying), { timeoutMs: 60_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(new RegExp(`^ringfence: .*fewer-${fewer}\\.rfr: trailer at byte \\d+ counts ${fewer} events, the blocks hold ${rec.count}$`));
+  });
+
+  it("a feed file replaced while a --record run reads it: the run's results, but no session holding other events", async () => {
+    const live = join(root, "replaced.rfr");
+    writeFileSync(live, readFileSync(data));
+    const other = generateSynthetic({ seed: randInt(rand, 1, 1_000_000), events: rec.count, instruments: 2 });
+    const swap = join(root, "other.rfr");
+    const w = RecordingWriter.toFile(swap, other.header);
+    w.append(other.events, 0, other.count);
+    w.finish();
+    const session = join(root, "replaced-session");
+    // Paced, so the run is still reading when the file is renamed over (the live view's first line: the feed runs).
+    const r = await runCliActing(["run", "--feed", live, ...strategies(), "--workers", "1", "--rate", "4000", "--duration", "2", "--record", session],
+      "ringfence run", () => renameSync(swap, live));
+    expect(r.code).toBe(1);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+    expect(r.stdout).toMatch(/^events \d+ in/m);
+    expect(r.stderr.trim().split("\n").at(-1)).toMatch(/^ringfence: run: the run finished but session '.*' could not be written: the feed file changed while the run read it/);
+    expect(existsSync(session)).toBe(false);
   });
 });
