@@ -106,4 +106,5 @@ function checkCompileLimits(limits: CompileLimits): void {
   check("concurrency", 1);
   // 0: no waiting line; a compile that finds every slot taken is refused at once.
   check("maxQueued", 0);
+  check("maxPerTenant", 1);
 }

@@ -2,6 +2,8 @@
 export interface CompileJob {
   readonly source: string;
   readonly name: string;
+  /** Whose compile it is: a tenant holds at most CompileLimits.maxPerTenant of the runner's slots and places in line. */
+  readonly tenant?: string;
   /** The compiler's own (Binaryen) memory cap, MiB; the runner's limit when absent. */
   readonly maxCompilerMemoryMb?: number;
 }

@@ -23,10 +23,16 @@ export interface CompileLimits {
   readonly concurrency: number;
   /** Compiles waiting for a slot; one more is refused (busy). */
   readonly maxQueued: number;
+  /**
+   * Compiles one tenant may have running or waiting at once; one more is
+   * refused (busy). Without it one tenant's ten slow uploads held the only
+   * slot and the whole line, and every other tenant's upload was refused.
+   */
+  readonly maxPerTenant: number;
 }
 
 export const DEFAULT_COMPILE_LIMITS: CompileLimits = Object.freeze({
-  timeoutMs: DEFAULT_COMPILE_TIMEOUT_MS, maxHeapMb: DEFAULT_COMPILE_HEAP_MB, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8,
+  timeoutMs: DEFAULT_COMPILE_TIMEOUT_MS, maxHeapMb: DEFAULT_COMPILE_HEAP_MB, maxCompilerMemoryMb: DEFAULT_MAX_COMPILER_MEMORY_MB, concurrency: 1, maxQueued: 8, maxPerTenant: 2,
 });
 
 export type CompileResult =
@@ -42,6 +48,8 @@ export class CompileRunner {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private readonly live = new Set<RunningCompile>();
+  /** Compiles running or waiting, per tenant. */
+  private readonly perTenant = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly workerScript: string, private readonly limits: CompileLimits = DEFAULT_COMPILE_LIMITS) {}
@@ -53,6 +61,24 @@ export class CompileRunner {
 
   async compile(job: CompileJob): Promise<CompileResult> {
     if (this.closed) return SHUTTING_DOWN;
+    const tenant = job.tenant;
+    if (tenant === undefined) return this.inLine(job);
+    const held = this.perTenant.get(tenant) ?? 0;
+    if (held >= this.limits.maxPerTenant) {
+      return { ok: false, limit: "busy", message: `this tenant already has ${held} compiles running or waiting (at most ${this.limits.maxPerTenant}); try again when one finishes`, diagnostics: [] };
+    }
+    this.perTenant.set(tenant, held + 1);
+    try {
+      return await this.inLine(job);
+    } finally {
+      const left = this.perTenant.get(tenant)! - 1;
+      if (left === 0) this.perTenant.delete(tenant);
+      else this.perTenant.set(tenant, left);
+    }
+  }
+
+  /** Waits for a slot (or is refused when the line is full), then compiles. */
+  private async inLine(job: CompileJob): Promise<CompileResult> {
     if (this.running >= this.limits.concurrency) {
       if (this.waiting.length >= this.limits.maxQueued) {
         return { ok: false, limit: "busy", message: `too many compiles waiting (${this.limits.maxQueued}); try again shortly`, diagnostics: [] };

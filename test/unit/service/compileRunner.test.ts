@@ -12,12 +12,12 @@ const SOURCE = 'export * from "ringfence/exports";\n';
 describe("CompileRunner", () => {
   it("stops a compile at its deadline and one over its heap limit", async () => {
     const script = distPath("serviceCompile.worker.mjs");
-    const slow = new CompileRunner(script, { timeoutMs: 1, maxHeapMb: 512, concurrency: 1, maxQueued: 1 });
+    const slow = new CompileRunner(script, { timeoutMs: 1, maxHeapMb: 512, concurrency: 1, maxQueued: 1, maxPerTenant: 2 });
     const t = await slow.compile({ source: SOURCE, name: "s" });
     expect(t).toMatchObject({ ok: false, limit: "timeout" });
     await slow.close();
 
-    const tiny = new CompileRunner(script, { timeoutMs: 60_000, maxHeapMb: 4, concurrency: 1, maxQueued: 1 });
+    const tiny = new CompileRunner(script, { timeoutMs: 60_000, maxHeapMb: 4, concurrency: 1, maxQueued: 1, maxPerTenant: 2 });
     const m = await tiny.compile({ source: SOURCE, name: "s" });
     expect(m.ok).toBe(false);
     expect(m).toMatchObject({ ok: false, limit: "memory" });
@@ -25,7 +25,7 @@ describe("CompileRunner", () => {
   });
 
   it("refuses a compile when the queue is full, and compiles normally", async () => {
-    const runner = new CompileRunner(distPath("serviceCompile.worker.mjs"), { timeoutMs: 60_000, maxHeapMb: 512, concurrency: 1, maxQueued: 1 });
+    const runner = new CompileRunner(distPath("serviceCompile.worker.mjs"), { timeoutMs: 60_000, maxHeapMb: 512, concurrency: 1, maxQueued: 1, maxPerTenant: 2 });
     const results = await Promise.all([0, 1, 2].map((i) => runner.compile({ source: SOURCE, name: `s${i}` })));
     // One runs, one waits, the third finds the queue full.
     expect(results.map((r) => (r.ok ? "ok" : "limit" in r ? r.limit : r.message))).toEqual(["ok", "ok", "busy"]);
@@ -33,6 +33,20 @@ describe("CompileRunner", () => {
     const bad = await runner.compile({ source: "export function (", name: "bad" });
     expect(bad).toMatchObject({ ok: false });
     expect(bad.ok === false && !("limit" in bad) ? bad.message : "").toMatch(/<upload>\/bad\.ts:1:\d+: error/);
+    await runner.close();
+  });
+
+  it("one tenant holds at most maxPerTenant of the slots and the line: another tenant's compile still gets in", async () => {
+    const runner = new CompileRunner(distPath("serviceCompile.worker.mjs"), { timeoutMs: 60_000, maxHeapMb: 512, concurrency: 1, maxQueued: 8, maxPerTenant: 2 });
+    // Tenant a sends five at once: two are taken (one runs, one waits), three refused; b's is taken too.
+    const a = [0, 1, 2, 3, 4].map((i) => runner.compile({ source: SOURCE, name: `a${i}`, tenant: "a" }));
+    const b = runner.compile({ source: SOURCE, name: "b0", tenant: "b" });
+    const results = await Promise.all([...a, b]);
+    expect(results.map((r) => (r.ok ? "ok" : "limit" in r ? r.limit : r.message))).toEqual(["ok", "ok", "busy", "busy", "busy", "ok"]);
+    const refused = results[2];
+    expect(refused.ok ? "" : refused.message).toMatch(/^this tenant already has 2 compiles running or waiting \(at most 2\); try again when one finishes$/);
+    // Once they finished, the tenant's places are free again.
+    expect((await runner.compile({ source: SOURCE, name: "a5", tenant: "a" })).ok).toBe(true);
     await runner.close();
   });
 });
