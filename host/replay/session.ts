@@ -45,9 +45,9 @@ import { sandboxLimits, type SandboxLimits } from "../sandbox/limits.ts";
 import { checkSessionSeal, sealSession } from "./sessionSeal.ts";
 
 export const SESSION_FORMAT = "ringfence-session";
-/** 2: worker instances (restarts) and the host chain. */
-export const SESSION_VERSION = 2;
-const READABLE_VERSIONS: readonly number[] = [1, 2];
+/** 2: worker instances (restarts) and the host chain. 3: the same, always sealed (SHA256SUMS). */
+export const SESSION_VERSION = 3;
+const READABLE_VERSIONS: readonly number[] = [1, 2, 3];
 
 export interface SessionStrategy {
   readonly index: number;
@@ -369,7 +369,9 @@ export function readSession(dir: string): Session {
     throw new InputError(`session '${dir}': session.json is not valid JSON`);
   }
   if (meta?.format !== SESSION_FORMAT) throw new InputError(`session '${dir}': session.json is not a ringfence session`);
-  if (!READABLE_VERSIONS.includes(meta.version)) throw new InputError(`session '${dir}': unsupported session version ${meta.version}, this ringfence reads ${READABLE_VERSIONS.join(" and ")}`);
+  if (!READABLE_VERSIONS.includes(meta.version)) throw new InputError(`session '${dir}': unsupported session version ${meta.version}, this ringfence reads ${READABLE_VERSIONS.join(", ")}`);
+  // A version 3 session was written sealed: one without its seal had it removed.
+  if (meta.version >= 3 && digest === null) throw new InputError(`session '${dir}': SHA256SUMS is missing (a version ${meta.version} session is always written sealed)`);
   const v1 = meta.version === 1;
   const v1Workers = (meta as unknown as { workers?: { worker: number; ranges: number[]; kills: number[]; stopAt: number }[] }).workers;
   if (!Array.isArray(meta.strategies) || !Array.isArray(v1 ? v1Workers : meta.instances) || !Number.isSafeInteger(meta.events)) {

@@ -95,7 +95,7 @@ describe("flight recorder and replay", () => {
     const dir = join(root, "v1");
     await record("hybrid", RingPolicy.Lossless, 0, dir);
     const meta = JSON.parse(readFileSync(join(dir, "session.json"), "utf8"));
-    expect(meta.version).toBe(2);
+    expect(meta.version).toBe(3);
     meta.version = 1;
     meta.workers = meta.instances.map((x: { worker: number; ranges: number[]; kills: number[]; stopAt: number }) => ({ worker: x.worker, ranges: x.ranges, kills: x.kills, stopAt: x.stopAt }));
     delete meta.instances;

@@ -158,8 +158,16 @@ describe("replay refuses a session that is not as sealed", () => {
 });
 
 describe("a session written before seals", () => {
-  it("replays as before, said to be unsealed; --expect-digest on it is refused", () => {
-    const dir = changed((d) => rmSync(join(d, "SHA256SUMS")));
+  it("a version 3 session (always written sealed) without its SHA256SUMS is refused: the seal was removed", () => {
+    expectRefused(replay(changed((d) => rmSync(join(d, "SHA256SUMS")))), /^ringfence: session '.*': SHA256SUMS is missing \(a version 3 session is always written sealed\)$/);
+  });
+
+  it("version 2 (before seals) replays as before, said to be unsealed; --expect-digest on it is refused", () => {
+    const dir = changed((d) => {
+      rmSync(join(d, "SHA256SUMS"));
+      const path = join(d, "session.json");
+      writeFileSync(path, readFileSync(path, "utf8").replace(/"version": 3/, '"version": 2'));
+    });
     const r = replay(dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split("\n")[0]).toMatch(/^session .*: unsealed \(no SHA256SUMS: written before sessions were sealed\)/);
