@@ -43,6 +43,8 @@ export type CompileResult =
 const MAX_DIAGNOSTICS = 20;
 
 const SHUTTING_DOWN: CompileResult = { ok: false, limit: "busy", message: "the service is shutting down", diagnostics: [] };
+/** The answer to a compile nobody waits for any more (its request's client went away). */
+const CANCELLED: CompileResult = { ok: false, limit: "busy", message: "cancelled: the client went away", diagnostics: [] };
 
 export class CompileRunner {
   private running = 0;
@@ -79,11 +81,24 @@ export class CompileRunner {
 
   /** Waits for a slot (or is refused when the line is full), then compiles. */
   private async inLine(job: CompileJob): Promise<CompileResult> {
+    if (job.signal?.aborted) return CANCELLED;
     if (this.running >= this.limits.concurrency) {
       if (this.waiting.length >= this.limits.maxQueued) {
         return { ok: false, limit: "busy", message: `too many compiles waiting (${this.limits.maxQueued}); try again shortly`, diagnostics: [] };
       }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      let wake!: () => void;
+      const cancelled = await new Promise<boolean>((resolve) => {
+        wake = () => resolve(false);
+        this.waiting.push(wake);
+        job.signal?.addEventListener("abort", () => resolve(true), { once: true });
+      });
+      if (cancelled) {
+        // Out of the line without taking a slot (it was not woken).
+        const at = this.waiting.indexOf(wake);
+        if (at >= 0) this.waiting.splice(at, 1);
+        else this.waiting.shift()?.(); // woken in the same turn: pass the slot on
+        return CANCELLED;
+      }
       if (this.closed) return SHUTTING_DOWN;
     }
     this.running++;
@@ -101,11 +116,15 @@ export class CompileRunner {
       maxCompilerMemoryMb: job.maxCompilerMemoryMb ?? this.limits.maxCompilerMemoryMb, maxDiagnostics: MAX_DIAGNOSTICS,
     }, { timeoutMs: this.limits.timeoutMs, maxHeapMb: this.limits.maxHeapMb });
     this.live.add(compile);
+    const stop = (): void => void compile.stop();
+    job.signal?.addEventListener("abort", stop, { once: true });
     try {
       const r = await compile.result;
+      if (job.signal?.aborted) return CANCELLED;
       // close() terminated it: that is not the compiler's failure.
       return this.closed && !r.ok && "limit" in r && r.limit === "crashed" ? SHUTTING_DOWN : r;
     } finally {
+      job.signal?.removeEventListener("abort", stop);
       this.live.delete(compile);
     }
   }

@@ -35,7 +35,12 @@ export function registerStrategyRoutes(app: FastifyInstance, ctx: ServiceContext
     const p = principal(req);
     if (!canWrite(p)) throw forbidden(`a ${p.role} key cannot upload strategies; use a quant key of the tenant`);
     takeCostly(ctx, p);
-    const upload = await readUpload(req, ctx, p.tenant);
+    // A compile nobody waits for any more gives its slot (or its place in line) back.
+    const gone = new AbortController();
+    reply.raw.once("close", () => {
+      if (!reply.raw.writableEnded) gone.abort();
+    });
+    const upload = await readUpload(req, ctx, p.tenant, gone.signal);
     const admitted = await ctx.admission.admit({ bytes: upload.bytes, label: upload.name });
     if (!admitted.admitted) {
       await ctx.store.commit(() => ctx.store.appendAudit(tenantChain(p.tenant), "upload_rejected", {
@@ -92,7 +97,7 @@ export function tenantFilter(req: FastifyRequest, p: Principal): string | null {
   return asked ?? null;
 }
 
-async function readUpload(req: FastifyRequest, ctx: ServiceContext, tenant: string): Promise<Upload> {
+async function readUpload(req: FastifyRequest, ctx: ServiceContext, tenant: string, signal: AbortSignal): Promise<Upload> {
   const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
   if (type === "application/wasm") {
     const body = req.body;
@@ -110,7 +115,7 @@ async function readUpload(req: FastifyRequest, ctx: ServiceContext, tenant: stri
   }
   const sourceBytes = Buffer.byteLength(o.source, "utf8");
   if (sourceBytes > ctx.config.maxSourceBytes) throw new ApiError(413, "payload_too_large", `source is ${sourceBytes} bytes, over the ${ctx.config.maxSourceBytes}-byte limit`);
-  const r: CompileResult = await ctx.compiler.compile({ source: o.source, name: o.name, tenant });
+  const r: CompileResult = await ctx.compiler.compile({ source: o.source, name: o.name, tenant, signal });
   if (!r.ok) {
     const limit = "limit" in r ? r.limit : null;
     if (limit === "busy") throw new ApiError(503, "busy", r.message);

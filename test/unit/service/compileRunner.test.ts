@@ -49,4 +49,27 @@ describe("CompileRunner", () => {
     expect((await runner.compile({ source: SOURCE, name: "a5", tenant: "a" })).ok).toBe(true);
     await runner.close();
   });
+
+  it("a compile whose client went away (its signal aborted) gives back its slot or its place in line", async () => {
+    const runner = new CompileRunner(distPath("serviceCompile.worker.mjs"), { timeoutMs: 60_000, maxHeapMb: 512, concurrency: 1, maxQueued: 1, maxPerTenant: 2 });
+    // ~8 s of compile: the running one is stopped, not waited for.
+    const slow = SOURCE + "let g: i32 = 0;\nexport function rf_start(): void {\n" + Array.from({ length: 50_000 }, (_, i) => `  g = g * 3 + ${i};\n`).join("") + "}\n";
+    const runningGone = new AbortController();
+    const waitingGone = new AbortController();
+    const running = runner.compile({ source: slow, name: "slow", signal: runningGone.signal });
+    const waiting = runner.compile({ source: SOURCE, name: "w", signal: waitingGone.signal });
+    // The line (1 place) is full now.
+    expect(await runner.compile({ source: SOURCE, name: "x" })).toMatchObject({ ok: false, limit: "busy" });
+    waitingGone.abort();
+    expect(await waiting).toEqual({ ok: false, limit: "busy", message: "cancelled: the client went away", diagnostics: [] });
+    // Its place is free again: this one waits for the slot.
+    const next = runner.compile({ source: SOURCE, name: "n" });
+    await new Promise((r) => setTimeout(r, 1000));
+    runningGone.abort();
+    expect(await running).toMatchObject({ ok: false, message: "cancelled: the client went away" });
+    // The stopped compile's slot went to the waiting one, which compiles.
+    expect((await next).ok).toBe(true);
+    expect(runner.inFlight).toBe(0);
+    await runner.close();
+  });
 });
