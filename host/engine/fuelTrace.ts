@@ -3,7 +3,12 @@
  * replay: "same fuel per event"). Growable Int32Array; grows by doubling,
  * so pushing allocates only O(log n) times.
  */
-export class FuelTrace {
+/** Where a runner reports the fuel of each market event it handles (StrategyRunner.fuelTrace). */
+export interface FuelSink {
+  push(fuel: number): void;
+}
+
+export class FuelTrace implements FuelSink {
   private data = new Int32Array(1024);
   private n = 0;
 

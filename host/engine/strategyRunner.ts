@@ -31,7 +31,7 @@ import { SimVenue } from "../venue/simVenue.ts";
 import { MAX_LOG_LINES_PER_CALLBACK } from "../abi/callTable.ts";
 import { Timers } from "./timers.ts";
 import type { SeriesRecorder, StrategySeries } from "./seriesRecorder.ts";
-import type { FuelTrace } from "./fuelTrace.ts";
+import type { FuelSink } from "./fuelTrace.ts";
 
 const TWO_32 = 4294967296;
 
@@ -127,7 +127,7 @@ export class StrategyRunner implements HostContext, RiskView {
   /** Attach before start() to collect chart series (allocates; reports only). */
   seriesRecorder: SeriesRecorder | null = null;
   /** Attach before start() to record fuel used per market event (flight recorder, replay). */
-  fuelTrace: FuelTrace | null = null;
+  fuelTrace: FuelSink | null = null;
   /** Live telemetry: ns per risk check, for the checks sampleNextRisk() asks for (never read by anything that decides). */
   riskNs: { recordValue(v: number): void } | null = null;
   private riskSampleDue = false;

@@ -172,7 +172,7 @@ function main(): void {
   const killState = new Int32Array(runners.length).fill(KillSwitchState.Active);
   const ranges: number[] = [];
   const kills: number[] = [];
-  if (init.record) for (const r of runners) r.fuelTrace = new FuelTrace();
+  const fuelTraces = init.record ? runners.map((r) => (r.fuelTrace = new FuelTrace())) : null;
   // A recorded strategy's chain goes to its file as it grows, not to memory.
   const auditFiles = init.record
     ? logs.map((log, i) => new ChainFileWriter(join(init.captureDir, `s${init.strategies[i].index}.i${init.instance}.audit`), log))
@@ -313,10 +313,10 @@ function main(): void {
     capture: init.record
       ? {
         instance: init.instance, startAt, ranges, kills, stopAt: reader.cursor,
-        strategies: runners.map((r, i) => {
+        strategies: runners.map((_, i) => {
           auditHeldMax[i] = Math.max(auditHeldMax[i], logs[i].heldBlocks);
           auditFiles![i].finish();
-          return { index: init.strategies[i].index, auditFile: auditFiles![i].path, fuel: r.fuelTrace!.toArray(), auditBlocksHeldMax: auditHeldMax[i] };
+          return { index: init.strategies[i].index, auditFile: auditFiles![i].path, fuel: fuelTraces![i].toArray(), auditBlocksHeldMax: auditHeldMax[i] };
         }),
       }
       : undefined,

@@ -38,7 +38,7 @@ import { AuditFileReader, MIN_WINDOW_BYTES, WINDOW_BYTES } from "../audit/auditF
 import { AUDIT_BLOCK_ENTRIES, AUDIT_FORMAT_VERSION } from "../audit/auditFormat.ts";
 import { AuditLog } from "../audit/auditLog.ts";
 import { InputError } from "../cli/errors.ts";
-import { FuelTrace } from "../engine/fuelTrace.ts";
+import type { FuelSink } from "../engine/fuelTrace.ts";
 import { StrategyRunner, type RunnerObserver, type StrategySpec } from "../engine/strategyRunner.ts";
 import type { InstanceCapture } from "../live/liveRun.ts";
 import { riskLimits } from "../risk/riskLimits.ts";
@@ -362,7 +362,7 @@ class ReplayedLog extends AuditLog {
  * recorded fuel file and not kept: the runner takes a FuelTrace, which
  * would hold four bytes an event for the whole session.
  */
-class ReplayedFuel extends FuelTrace {
+class ReplayedFuel implements FuelSink {
   /** The event being handled (set before each onMarket): where a difference is reported. */
   eventIndex = -1;
   divergence: Divergence | undefined;
@@ -370,7 +370,6 @@ class ReplayedFuel extends FuelTrace {
   private events = 0;
 
   constructor(capture: StrategyCapture, private readonly instance: number) {
-    super();
     try {
       this.recorded = FuelFileReader.open(capture.fuelFile);
     } catch {
@@ -378,19 +377,15 @@ class ReplayedFuel extends FuelTrace {
     }
   }
 
-  override get length(): number {
+  get length(): number {
     return this.events;
   }
 
-  override push(fuel: number): void {
+  push(fuel: number): void {
     const expected = this.recorded.next();
     // | 0: the value as an Int32 fuel file (and FuelTrace) holds it.
     if (this.divergence === undefined && expected !== (fuel | 0)) this.divergence = fuelDivergence(this.instance, this.eventIndex, expected, fuel | 0);
     this.events++;
-  }
-
-  override toArray(): Int32Array {
-    throw new Error("ReplayedFuel keeps no values: it compares them as they come");
   }
 
   /** After re-execution: the first difference, a recorded value it did not report included. */
