@@ -141,7 +141,8 @@ export function replaySession(session: Session, options: ReplayOptions = {}): Re
   if (!Number.isInteger(windowBytes) || windowBytes < MIN_WINDOW_BYTES) {
     throw new RangeError(`replaySession: auditWindowBytes must be an integer ≥ ${MIN_WINDOW_BYTES}, got ${windowBytes}`);
   }
-  const decisions = session.hostAudit ? hostDecisions(session.hostAudit, windowBytes) : null;
+  const dead = new Set(meta.instances.filter((x) => x.death).flatMap((x) => x.strategies.map((s) => captureKey(s, x.instance))));
+  const decisions = session.hostAudit ? hostDecisions(session.hostAudit, windowBytes, dead) : null;
   const strategies = meta.strategies.map((s): StrategyReplay => {
     const mine = meta.instances.filter((x) => x.strategies.includes(s.index)).sort((a, b) => a.instance - b.instance);
     const instances = mine.map((x): InstanceReplay => {
@@ -473,7 +474,13 @@ function replayHostView(session: Session, s: SessionStrategy, x: InstanceCapture
 }
 
 /** The orders and cancels in the host chain, per strategy and worker instance (`restart` entries separate instances), read streaming. */
-function hostDecisions(path: string, windowBytes: number): Map<string, HostDecision[]> {
+/**
+ * The orders and cancels the host chain records for the instances in
+ * `wanted` (captureKey: those whose worker died, checked against them);
+ * every other entry is only verified, so memory follows the dead
+ * instances' orders, not the session's.
+ */
+function hostDecisions(path: string, windowBytes: number, wanted: ReadonlySet<string>): Map<string, HostDecision[]> {
   let reader: AuditFileReader;
   try {
     reader = AuditFileReader.open(path, windowBytes);
@@ -496,6 +503,7 @@ function hostDecisions(path: string, windowBytes: number): Map<string, HostDecis
       if (e.call === "restart") instanceOf.set(e.strategy, e.args[1]);
       else if (e.call === "order" || e.call === "cancel") {
         const key = captureKey(e.strategy, instanceOf.get(e.strategy) ?? 0);
+        if (!wanted.has(key)) continue;
         let list = out.get(key);
         if (!list) out.set(key, (list = []));
         list.push({ eventIndex: e.eventIndex, call: e.call, args: e.args, result: e.result });
