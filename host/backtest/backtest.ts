@@ -48,7 +48,9 @@ const discardLogs: LogSink = () => {};
 export function runBacktest(o: BacktestOptions): BacktestRun {
   // A file is read a block at a time (eventFeed): every block checked before a
   // strategy sees it, memory flat in the recording's length.
-  const feed = eventFeed(o.recording);
+  // Opened first, so a file whose trailer does not hold is refused before any module is instantiated.
+  // A block is read over the words the venues may still read quotes from: they copy them first.
+  const feed = eventFeed(o.recording, { beforeRefill: () => runners.forEach((r) => r.keepEvents()) });
   const logs = o.strategies.map((s) => new AuditLog(`strategy:${s.prepared.codeId}`, AUDIT_BLOCK_ENTRIES, o.keepAudit === true));
   const runners = o.strategies.map(
     (s, i) => new StrategyRunner(s, feed.instruments, logs[i], null, i, o.logSink ?? discardLogs),
@@ -73,8 +75,6 @@ export function runBacktest(o: BacktestOptions): BacktestRun {
       for (let s = 0; s < runners.length; s++) runners[s].onMarket(words, at, n + i);
     }
     n += count;
-    // The next block is read over these words: the venues copy what they still read.
-    for (const r of runners) r.keepEvents();
   }
   if (!started) for (const r of runners) r.start(0, 0);
   for (const r of runners) r.stop(n);

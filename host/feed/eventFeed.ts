@@ -39,13 +39,19 @@ export interface EventFeed {
   published(next: number, count: number): void;
 }
 
-/**
- * The feed of `src`. `digestPublished` hashes what published() is told went
- * out (a --record run of a file: its session copies the events from the
- * file again, and must find the same ones).
- */
-export function eventFeed(src: Recording | RecordingReader, digestPublished = false): EventFeed {
-  const hash = digestPublished ? createHash("sha256") : null;
+export interface EventFeedOptions {
+  /**
+   * Hash what published() is told went out (a --record run of a file: its
+   * session copies the events from the file again, and must find the same ones).
+   */
+  readonly digestPublished?: boolean;
+  /** Runs before a block is read over `words` (a runner copies what its venue still reads from them). */
+  readonly beforeRefill?: () => void;
+}
+
+/** The feed of `src`. */
+export function eventFeed(src: Recording | RecordingReader, o: EventFeedOptions = {}): EventFeed {
+  const hash = o.digestPublished === true ? createHash("sha256") : null;
   const published = (words: Int32Array, at: number, count: number): void => {
     hash?.update(new Uint8Array(words.buffer, words.byteOffset + at * 4, count * EVENT_RECORD_WORDS * 4));
   };
@@ -75,11 +81,15 @@ export function eventFeed(src: Recording | RecordingReader, digestPublished = fa
     base: 0,
     end: 0,
     available(next: number): number {
-      if (next < feed.end) return feed.end - next;
-      const n = src.readBlock(feed.words, 0);
-      feed.base = next;
-      feed.end = next + n;
-      return n;
+      // Reads on (past any events skipped) to the block holding `next`.
+      while (next >= feed.end) {
+        o.beforeRefill?.();
+        const n = src.readBlock(feed.words, 0);
+        if (n === 0) return 0;
+        feed.base = feed.end;
+        feed.end += n;
+      }
+      return feed.end - next;
     },
     finish(next: number): void {
       // Past the count the trailer claims, the reader's own trailer check says what is wrong.
@@ -95,30 +105,31 @@ export function eventFeed(src: Recording | RecordingReader, digestPublished = fa
  * Events of a recording file visited in increasing index order (gaps
  * allowed), a block at a time: what replay needs to re-execute an instance
  * over the events its worker consumed. `at(e)` is the word offset of event
- * `e` in `words`; when it has to read on, `beforeRefill` runs first (the
- * runner copies what its venue still reads from the words about to be
- * overwritten).
+ * `e` in `words`, which hold a block of the file's eventFeed; `beforeRefill`
+ * runs before a block is read over them.
  */
 export class FeedCursor {
-  readonly words = new Int32Array(RECORDS_PER_BLOCK_MAX * EVENT_RECORD_WORDS);
   private readonly reader: RecordingReader;
-  private base = 0;
-  private end = 0;
+  private readonly feed: EventFeed;
 
-  constructor(path: string, private readonly beforeRefill: () => void) {
+  constructor(path: string, beforeRefill: () => void) {
     this.reader = RecordingReader.openFile(path);
+    try {
+      this.feed = eventFeed(this.reader, { beforeRefill });
+    } catch (e) {
+      this.reader.close();
+      throw e;
+    }
+  }
+
+  get words(): Int32Array {
+    return this.feed.words;
   }
 
   at(e: number): number {
-    if (e < this.base) throw new RangeError(`FeedCursor: event ${e} is behind the cursor (${this.base})`);
-    while (e >= this.end) {
-      this.beforeRefill();
-      const n = this.reader.readBlock(this.words, 0);
-      if (n === 0) throw new RecordingError(`${this.reader.name}: holds ${this.end} events, not event ${e}`);
-      this.base = this.end;
-      this.end += n;
-    }
-    return (e - this.base) * EVENT_RECORD_WORDS;
+    if (e < this.feed.base) throw new RangeError(`FeedCursor: event ${e} is behind the cursor (${this.feed.base})`);
+    if (this.feed.available(e) === 0) throw new RecordingError(`${this.reader.name}: holds no event ${e}`);
+    return (e - this.feed.base) * EVENT_RECORD_WORDS;
   }
 
   close(): void {

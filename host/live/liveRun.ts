@@ -145,7 +145,7 @@ const CLOCK_EVERY = 32;
 
 export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
   // A recorded run of a file hashes what it publishes: the session copies the events from the file again (copyRecordingPrefix).
-  const feed = eventFeed(o.recording, o.record === true);
+  const feed = eventFeed(o.recording, { digestPublished: o.record === true });
   const total = feed.total;
   const sup = new Supervisor({
     strategies: o.strategies,
@@ -174,58 +174,51 @@ export async function runLive(o: LiveRunOptions): Promise<LiveReport> {
   // Events the rate allows by the last clock read (all of them without a rate).
   let due = o.ratePerSec > 0 ? 0 : total;
   let round = 0;
-  while (next < total) {
-    // The clock is read every CLOCK_EVERY rounds, not every round: each
-    // read allocates (a boxed double), and at ~10 M rounds/s that garbage
-    // meant a main-thread scavenge every ~20 ms, each a stall in draining
-    // the order rings (tick→order p99 in milliseconds).
-    const tick = (++round & (CLOCK_EVERY - 1)) === 0;
-    let now = 0;
-    if (tick) {
-      now = performance.now();
-      const elapsed = now - t0;
-      if ((o.durationMs > 0 && elapsed >= o.durationMs) || o.signal?.aborted) break;
-      if (o.ratePerSec > 0) due = Math.min(total, Math.floor((elapsed / 1000) * o.ratePerSec));
-    }
-    const allowed = due - next;
-    if (allowed > 0) {
-      let ready: number;
-      try {
-        ready = feed.available(next);
-      } catch (e) {
-        // A damaged block further into a streamed file: stop the workers, then say what broke.
-        await sup.stop();
-        throw e;
+  // Whatever stops the feed by throwing (a damaged block further into a
+  // streamed file, a trailer that does not hold, a hook) stops the workers first.
+  try {
+    while (next < total) {
+      // The clock is read every CLOCK_EVERY rounds, not every round: each
+      // read allocates (a boxed double), and at ~10 M rounds/s that garbage
+      // meant a main-thread scavenge every ~20 ms, each a stall in draining
+      // the order rings (tick→order p99 in milliseconds).
+      const tick = (++round & (CLOCK_EVERY - 1)) === 0;
+      let now = 0;
+      if (tick) {
+        now = performance.now();
+        const elapsed = now - t0;
+        if ((o.durationMs > 0 && elapsed >= o.durationMs) || o.signal?.aborted) break;
+        if (o.ratePerSec > 0) due = Math.min(total, Math.floor((elapsed / 1000) * o.ratePerSec));
       }
-      const sent = sup.publish(feed.words, (next - feed.base) * EVENT_RECORD_WORDS, Math.min(allowed, ready, o.publishBatch ?? 256));
-      if (o.record === true && sent > 0) feed.published(next, sent);
-      next += sent;
+      const allowed = due - next;
+      if (allowed > 0) {
+        const ready = feed.available(next);
+        const sent = sup.publish(feed.words, (next - feed.base) * EVENT_RECORD_WORDS, Math.min(allowed, ready, o.publishBatch ?? 256));
+        if (o.record === true && sent > 0) feed.published(next, sent);
+        next += sent;
+      }
+      sup.pump();
+      if (o.onEvent && !hookFired && next >= o.onEvent.atEvent) {
+        hookFired = true;
+        o.onEvent.run(sup);
+      }
+      if (!tick) continue;
+      if (now - lastYield >= 1) {
+        sup.requestStageSamples();
+        sup.checkHealth();
+        lastYield = now;
+        await new Promise((r) => setImmediate(r));
+      }
+      if (o.onTick && now - lastView >= viewEvery) {
+        lastView = now;
+        o.onTick(sup.telemetry, now - t0);
+      }
     }
-    sup.pump();
-    if (o.onEvent && !hookFired && next >= o.onEvent.atEvent) {
-      hookFired = true;
-      o.onEvent.run(sup);
-    }
-    if (!tick) continue;
-    if (now - lastYield >= 1) {
-      sup.requestStageSamples();
-      sup.checkHealth();
-      lastYield = now;
-      await new Promise((r) => setImmediate(r));
-    }
-    if (o.onTick && now - lastView >= viewEvery) {
-      lastView = now;
-      o.onTick(sup.telemetry, now - t0);
-    }
-  }
-  // A streamed file's trailer (its event count and digest) is read once its last block went out.
-  if (next === total) {
-    try {
-      feed.finish(next);
-    } catch (e) {
-      await sup.stop();
-      throw e;
-    }
+    // A streamed file's trailer (its event count and digest) is read once its last block went out.
+    if (next === total) feed.finish(next);
+  } catch (e) {
+    await sup.stop();
+    throw e;
   }
   const dones = await sup.stop();
   const wallMs = performance.now() - t0;

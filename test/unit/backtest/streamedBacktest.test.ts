@@ -18,6 +18,7 @@ import { generateSynthetic } from "../../../host/feed/synthetic.ts";
 import type { Recording } from "../../../host/feed/recording.ts";
 import { hasStackTrace, runCli } from "../../support/cli.ts";
 import { spec } from "../../support/backtestHarness.ts";
+import { strategyWat, wat } from "../../fixtures/wat.ts";
 import { distPath } from "../../support/dist.ts";
 import { prng, randInt, testSeed } from "../../support/seed.ts";
 
@@ -85,6 +86,29 @@ describe("a streamed backtest", () => {
     const run = streamedRun(written(empty, 64));
     expect(run.report).toEqual(runBacktest({ recording: empty, strategies: specs(), keepAudit: true }).report);
     expect(run.report.events).toBe(0);
+  });
+});
+
+describe("a file whose trailer does not hold", () => {
+  it("is refused with the reader's line before any strategy runs (rf_start never called)", () => {
+    const rec = generateSynthetic({ seed: randInt(rand, 1, 1_000_000), events: 5000, instruments: 2 });
+    const bytes = readFileSync(written(rec, 512));
+    bytes[bytes.length - 5] ^= 0xff; // inside the trailer's checksummed part
+    const path = join(root, "bad-trailer.rfr");
+    writeFileSync(path, bytes);
+    const logged: string[] = [];
+    const talker = spec(wat(strategyWat({
+      imports: `(import "ringfence" "log" (func $log (param i32 i32 i32) (result i32)))`,
+      callbacks: { rf_start: "(drop (call $log (i32.const 1) (i32.const 0) (i32.const 1)))" },
+    })), { label: "talker" });
+    const reader = RecordingReader.openFile(path);
+    try {
+      expect(() => runBacktest({ recording: reader, strategies: [talker], seriesPoints: 100, logSink: (_s, _l, _t, text) => logged.push(text) }))
+        .toThrow(/^.*bad-trailer\.rfr: trailer at byte \d+ fails its checksum/);
+    } finally {
+      reader.close();
+    }
+    expect(logged).toEqual([]);
   });
 });
 
